@@ -1,0 +1,21 @@
+using System.Net;
+using Microsoft.AspNetCore.Http;
+
+namespace Elbe.Routing.Rules;
+
+/// <summary>
+/// What listener rules look at, taken from the request without copying: the raw path and query as
+/// received (no percent-decoding), the first Host header, and the TCP peer (never X-Forwarded-For).
+/// </summary>
+public readonly struct RoutingRequest(string method, string? host, string path, string queryString, IPAddress remoteAddress, IHeaderDictionary headers)
+{
+    public string Method { get; } = method;
+    /// <summary>The first Host header value, port included if the client sent one; null when absent.</summary>
+    public string? Host { get; } = host;
+    /// <summary>The path as received, without the query.</summary>
+    public string Path { get; } = path;
+    /// <summary>The query as received, without the leading '?'; empty when there is none.</summary>
+    public string QueryString { get; } = queryString;
+    public IPAddress RemoteAddress { get; } = remoteAddress;
+    public IHeaderDictionary Headers { get; } = headers;
+}

@@ -1,0 +1,38 @@
+using Elbe.Model.Resources;
+using Elbe.Routing.Health;
+
+namespace Elbe.Routing.Targets;
+
+/// <summary>
+/// The live state of one registered target (target id + port) in one target group. It outlives
+/// configuration snapshots: a new snapshot that still holds the target reuses this object, so health,
+/// in-flight counts and slow start carry over. Fields are read lock-free on the hot path.
+/// </summary>
+public sealed class TargetState(TargetDescription description, string address, int port, string zoneName)
+{
+    public TargetDescription Description { get; } = description;
+    /// <summary>The IP address to connect to: the target id for ip targets, the instance's address for instance targets.</summary>
+    public string Address { get; } = address;
+    public int Port { get; } = port;
+    public string ZoneName { get; } = zoneName;
+    /// <summary>"address:port", cached because it is the forwarding destination prefix and the stickiness key.</summary>
+    public string Endpoint { get; } = address.Contains(':') ? $"[{address}]:{port}" : $"{address}:{port}";
+
+    private volatile TargetHealth _health = TargetHealth.Initial;
+    private int _outstanding;
+    private long _healthySinceTicks = long.MinValue;
+    private volatile bool _draining;
+
+    public TargetHealth Health { get => _health; set => _health = value; }
+    public bool IsHealthy => _health.State == TargetHealthStates.Healthy;
+    public bool IsDraining => _draining;
+    public void MarkDraining() => _draining = true;
+
+    /// <summary>In-flight requests; drives least_outstanding_requests and the end of draining.</summary>
+    public int OutstandingRequests => Volatile.Read(ref _outstanding);
+    public void RequestStarted() => Interlocked.Increment(ref _outstanding);
+    public void RequestFinished() => Interlocked.Decrement(ref _outstanding);
+
+    /// <summary>Environment.TickCount64 when the target entered slow start; long.MinValue when it is not in slow start.</summary>
+    public long SlowStartSinceTicks { get => Interlocked.Read(ref _healthySinceTicks); set => Interlocked.Exchange(ref _healthySinceTicks, value); }
+}
