@@ -1,0 +1,22 @@
+using Elbe.Model.Resources;
+
+namespace Elbe.Hosting;
+
+public sealed record ElbeServerOptions
+{
+    /// <summary>A CloudFormation template (YAML or JSON); watched and re-applied when it changes.</summary>
+    public string? ConfigPath { get; init; }
+    public string Region { get; init; } = "us-east-1";
+    public string DataDirectory { get; init; } = "./data";
+    public string ApiEndpoint { get; init; } = "127.0.0.1:4580";
+    /// <summary>
+    /// Subnets and the addresses their nodes bind to. Null means the default VPC on loopback
+    /// (127.1.1.0/24, 127.1.2.0/24, 127.1.3.0/24).
+    /// </summary>
+    public IReadOnlyList<Subnet>? Subnets { get; init; }
+    /// <summary>
+    /// Multiplies health-check intervals and timeouts and slow-start durations. 1 in production; tests and
+    /// demos use less so AWS's minimums (5 s interval, 30 s slow start) do not make them slow.
+    /// </summary>
+    public double TimeScale { get; init; } = 1.0;
+}
