@@ -35,4 +35,12 @@ public sealed class TargetState(TargetDescription description, string address, i
 
     /// <summary>Environment.TickCount64 when the target entered slow start; long.MinValue when it is not in slow start.</summary>
     public long SlowStartSinceTicks { get => Interlocked.Read(ref _healthySinceTicks); set => Interlocked.Exchange(ref _healthySinceTicks, value); }
+
+    private double _routingWeight = 1;
+
+    /// <summary>
+    /// Relative weight for weighted_random; 1 unless automatic target weights lowered it. Lives here
+    /// because it is per target and changes independently of configuration snapshots.
+    /// </summary>
+    public double RoutingWeight { get => Volatile.Read(ref _routingWeight); set => Volatile.Write(ref _routingWeight, value); }
 }
