@@ -43,4 +43,11 @@ public sealed class TargetState(TargetDescription description, string address, i
     /// because it is per target and changes independently of configuration snapshots.
     /// </summary>
     public double RoutingWeight { get => Volatile.Read(ref _routingWeight); set => Volatile.Write(ref _routingWeight, value); }
+
+    private readonly CancellationTokenSource _cutoff = new();
+
+    /// <summary>Cancelled when the deregistration delay ends: requests still running then are cut, as ALB cuts them (502).</summary>
+    public CancellationToken Cutoff => _cutoff.Token;
+
+    public void CutOff() => _cutoff.Cancel();
 }

@@ -1,0 +1,75 @@
+using System.Net;
+using Elbe.DataPlane.Snapshots;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Primitives;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Elbe.DataPlane.Forwarding;
+
+/// <summary>
+/// Rewrites a request on its way to a target as ALB does (section 1.6): X-Forwarded-For/Proto/Port,
+/// X-Amzn-Trace-Id and the Host header. One instance per listener snapshot, shared by all its requests.
+/// </summary>
+public sealed class AlbRequestTransformer(AlbSettings settings, int listenerPort, string listenerScheme) : HttpTransformer
+{
+    private readonly string _port = listenerPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private readonly bool _listenerPortIsDefault = listenerPort is 80 or 443;
+
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        var request = httpContext.Request;
+        var headers = proxyRequest.Headers;
+
+        switch (settings.XffMode)
+        {
+            case XffMode.Append:
+                headers.Remove("X-Forwarded-For");
+                var client = ClientEntry(httpContext.Connection);
+                var existing = request.Headers["X-Forwarded-For"];
+                headers.TryAddWithoutValidation("X-Forwarded-For", existing.Count == 0 ? client : string.Join(", ", existing.ToArray()) + ", " + client);
+                break;
+            case XffMode.Remove:
+                headers.Remove("X-Forwarded-For");
+                break;
+        }
+
+        headers.Remove("X-Forwarded-Proto");
+        headers.TryAddWithoutValidation("X-Forwarded-Proto", listenerScheme);
+        headers.Remove("X-Forwarded-Port");
+        headers.TryAddWithoutValidation("X-Forwarded-Port", _port);
+
+        var trace = request.Headers["X-Amzn-Trace-Id"];
+        headers.Remove("X-Amzn-Trace-Id");
+        headers.TryAddWithoutValidation("X-Amzn-Trace-Id", TraceId.Next(trace.Count == 0 ? null : trace[0]));
+
+        headers.Host = HostForTarget(request.Headers.Host);
+    }
+
+    private string ClientEntry(ConnectionInfo connection)
+    {
+        var ip = connection.RemoteIpAddress ?? IPAddress.Loopback;
+        if (ip.IsIPv4MappedToIPv6) ip = ip.MapToIPv4();
+        if (!settings.XffClientPort) return ip.ToString();
+        var port = connection.RemotePort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{ip}]:{port}" : $"{ip}:{port}";
+    }
+
+    /// <summary>
+    /// Lower-cased; on 80/443 any port suffix dropped, on other ports the listener port added when missing;
+    /// absent (HTTP/1.0) ⇒ the load balancer's DNS name. Kept as received with preserve_host_header.
+    /// </summary>
+    private string HostForTarget(StringValues incoming)
+    {
+        if (incoming.Count == 0 || string.IsNullOrEmpty(incoming[0]))
+            return _listenerPortIsDefault ? settings.DnsName : settings.DnsName + ":" + _port;
+        var host = incoming[0]!;
+        if (settings.PreserveHostHeader) return host;
+
+        var colon = host.LastIndexOf(':');
+        var hasPort = colon >= 0 && host.IndexOf(']', colon) < 0;
+        if (_listenerPortIsDefault) return (hasPort ? host[..colon] : host).ToLowerInvariant();
+        return hasPort ? host.ToLowerInvariant() : host.ToLowerInvariant() + ":" + _port;
+    }
+}

@@ -1,0 +1,91 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Elbe.DataPlane.Listeners;
+
+/// <summary>
+/// One listener's Kestrel server, accepting on the listener port of every node address of its load balancer.
+/// A listener gets its own server so it can start and stop (draining) without touching the others.
+/// </summary>
+public sealed class ListenerHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly KestrelServerOptions _kestrel;
+
+    private ListenerHost(WebApplication app, KestrelServerOptions kestrel, ListenerRuntime runtime, IReadOnlyList<IPAddress> addresses)
+    {
+        _app = app;
+        _kestrel = kestrel;
+        Runtime = runtime;
+        Addresses = addresses;
+    }
+
+    public ListenerRuntime Runtime { get; }
+    public IReadOnlyList<IPAddress> Addresses { get; }
+    public int Port => Runtime.Current.Listener.Port;
+
+    public static async Task<ListenerHost> StartAsync(IReadOnlyList<IPAddress> addresses, ListenerRuntime runtime, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        KestrelServerOptions? captured = null;
+        var port = runtime.Current.Listener.Port;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            captured = kestrel;
+            kestrel.AddServerHeader = false;
+            ApplyLimits(kestrel, runtime.Current);
+            foreach (var address in addresses)
+                kestrel.Listen(address, port, listen => listen.Protocols = HttpProtocols.Http1);
+        });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        var app = builder.Build();
+        var handler = new ListenerRequestHandler(runtime);
+        app.Run(handler.HandleAsync);
+        await app.StartAsync(cancellationToken);
+        return new ListenerHost(app, captured!, runtime, addresses);
+    }
+
+    /// <summary>Swaps in a new snapshot; limits that follow attributes (idle timeout) apply to new connections.</summary>
+    public void Apply(ListenerSnapshot snapshot)
+    {
+        ApplyLimits(_kestrel, snapshot);
+        Runtime.Swap(snapshot);
+    }
+
+    /// <summary>
+    /// ALB's header limits (16 K request line, 64 K of headers) and its idle timeout on client connections.
+    /// Body rate minimums are off: ALB only cares about idleness.
+    /// </summary>
+    private static void ApplyLimits(KestrelServerOptions kestrel, ListenerSnapshot snapshot)
+    {
+        var limits = kestrel.Limits;
+        limits.MaxRequestLineSize = 16 * 1024;
+        limits.MaxRequestHeadersTotalSize = 64 * 1024;
+        limits.MaxRequestHeaderCount = 10_000;
+        limits.MaxRequestBodySize = null;
+        limits.MinRequestBodyDataRate = null;
+        limits.MinResponseDataRate = null;
+        limits.KeepAliveTimeout = snapshot.Settings.IdleTimeout;
+        limits.RequestHeadersTimeout = snapshot.Settings.IdleTimeout;
+    }
+
+    /// <summary>Stops accepting at once, lets in-flight requests finish for up to <paramref name="drainTimeout"/>.</summary>
+    public async Task StopAsync(TimeSpan drainTimeout)
+    {
+        using var cts = new CancellationTokenSource(drainTimeout);
+        try { await _app.StopAsync(cts.Token); }
+        catch (OperationCanceledException) { }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(TimeSpan.FromSeconds(5));
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,94 @@
+using System.Net;
+using Elbe.DataPlane.Errors;
+using Elbe.Routing.Rules;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Primitives;
+
+namespace Elbe.DataPlane.Listeners;
+
+/// <summary>
+/// The per-request path of an HTTP listener: the checks ALB makes before routing (section 1.14), rule
+/// evaluation, then the matched rule's action.
+/// </summary>
+public sealed class ListenerRequestHandler(ListenerRuntime runtime)
+{
+    private const int MaxForwardedForAddresses = 30;
+    private static readonly object ConnectionStartKey = new();
+
+    public Task HandleAsync(HttpContext context)
+    {
+        var snapshot = runtime.Current;
+        var request = context.Request;
+
+        if (HttpMethods.IsTrace(request.Method)) return LoadBalancerErrorResponse.WriteAsync(context, 405);
+        if (CountForwardedFor(request.Headers["X-Forwarded-For"]) > MaxForwardedForAddresses)
+            return LoadBalancerErrorResponse.WriteAsync(context, 463);
+        if (!TransferEncodingSupported(request.Headers.TransferEncoding)) return LoadBalancerErrorResponse.WriteAsync(context, 501);
+
+        CloseWhenKeepAliveElapsed(context, snapshot.Settings.ClientKeepAlive);
+
+        var routing = new RoutingRequest(
+            request.Method,
+            request.Headers.Host.Count == 0 ? null : request.Headers.Host[0],
+            RawPath(context),
+            request.QueryString.HasValue ? request.QueryString.Value![1..] : "",
+            context.Connection.RemoteIpAddress ?? IPAddress.Loopback,
+            request.Headers);
+        return snapshot.Rules.Match(routing).Payload.ExecuteAsync(context, snapshot);
+    }
+
+    /// <summary>Rules match the path as the client sent it, before Kestrel's percent-decoding.</summary>
+    private static string RawPath(HttpContext context)
+    {
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (string.IsNullOrEmpty(raw) || raw[0] != '/') return context.Request.Path.Value ?? "/";
+        var q = raw.IndexOf('?');
+        return q >= 0 ? raw[..q] : raw;
+    }
+
+    private static int CountForwardedFor(StringValues values)
+    {
+        var count = 0;
+        foreach (var value in values)
+        {
+            if (string.IsNullOrWhiteSpace(value)) continue;
+            count += value.AsSpan().Count(',') + 1;
+        }
+        return count;
+    }
+
+    /// <summary>Only chunked and identity are accepted; anything else is answered 501.</summary>
+    private static bool TransferEncodingSupported(StringValues values)
+    {
+        foreach (var value in values)
+        {
+            foreach (var part in (value ?? "").Split(','))
+            {
+                var coding = part.AsSpan().Trim();
+                var semicolon = coding.IndexOf(';');
+                if (semicolon >= 0) coding = coding[..semicolon].Trim();
+                if (coding.Length == 0) continue;
+                if (!coding.Equals("chunked", StringComparison.OrdinalIgnoreCase) && !coding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+                    return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>client_keep_alive.seconds: a connection older than this is closed at the next response.</summary>
+    private static void CloseWhenKeepAliveElapsed(HttpContext context, TimeSpan keepAlive)
+    {
+        var items = context.Features.Get<IConnectionItemsFeature>()?.Items;
+        if (items is null) return;
+        var now = Environment.TickCount64;
+        if (!items.TryGetValue(ConnectionStartKey, out var started))
+        {
+            items[ConnectionStartKey] = now;
+            return;
+        }
+        if (now - (long)started! >= (long)keepAlive.TotalMilliseconds)
+            context.Response.Headers.Connection = "close";
+    }
+}

@@ -1,0 +1,210 @@
+using System.Net;
+using Elbe.DataPlane.Actions;
+using Elbe.DataPlane.Forwarding;
+using Elbe.DataPlane.Health;
+using Elbe.DataPlane.Listeners;
+using Elbe.DataPlane.Snapshots;
+using Elbe.DataPlane.Targets;
+using Elbe.Model.Resources;
+using Elbe.Routing.Health;
+using Elbe.Routing.Rules;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Elbe.DataPlane;
+
+/// <summary>
+/// Runs what an <see cref="ElbeConfiguration"/> describes: one Kestrel server per listener and one runtime per
+/// target group. <see cref="ApplyAsync"/> takes a whole new configuration and applies the difference; listeners
+/// swap snapshots atomically, so requests in flight finish on the configuration they started with.
+/// </summary>
+public sealed class LoadBalancingDataPlane : IAsyncDisposable
+{
+    /// <summary>How long a removed listener may take to finish its in-flight requests.</summary>
+    private static readonly TimeSpan ListenerDrainTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly SemaphoreSlim _applyGate = new(1, 1);
+    private readonly Dictionary<string, TargetGroupRuntime> _groups = [];
+    private readonly Dictionary<string, ListenerHost> _listeners = [];
+    private readonly HealthCheckProbe _probe = new();
+    private readonly TargetForwarder _forwarder;
+    private readonly ServiceProvider _services;
+    private readonly ILogger _logger;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly double _timeScale;
+
+    public LoadBalancingDataPlane(ILoggerFactory loggerFactory, double timeScale = 1.0)
+    {
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger("Elbe.DataPlane");
+        _timeScale = timeScale;
+        _services = new ServiceCollection().AddSingleton(loggerFactory).AddLogging().AddHttpForwarder().BuildServiceProvider();
+        _forwarder = new TargetForwarder(_services.GetRequiredService<IHttpForwarder>());
+    }
+
+    public async Task ApplyAsync(ElbeConfiguration configuration, CancellationToken cancellationToken = default)
+    {
+        await _applyGate.WaitAsync(cancellationToken);
+        try
+        {
+            ApplyTargetGroups(configuration);
+            await ApplyListenersAsync(configuration, cancellationToken);
+        }
+        finally
+        {
+            _applyGate.Release();
+        }
+    }
+
+    /// <summary>DescribeTargetHealth for one target group; empty when the group is unknown.</summary>
+    public IReadOnlyList<(ResolvedTarget Target, string HealthCheckPort, TargetHealth Health)> DescribeTargetHealth(string targetGroupArn)
+    {
+        lock (_groups)
+            return _groups.TryGetValue(targetGroupArn, out var group) ? group.DescribeHealth() : [];
+    }
+
+    private void ApplyTargetGroups(ElbeConfiguration configuration)
+    {
+        var inUse = TargetGroupsInUse(configuration);
+        var instances = configuration.Instances.ToDictionary(i => i.InstanceId, StringComparer.Ordinal);
+        var zones = configuration.LoadBalancers.SelectMany(lb => lb.Nodes).Select(n => n.ZoneName).FirstOrDefault() ?? configuration.Region + "a";
+        lock (_groups)
+        {
+            var seen = new HashSet<string>();
+            foreach (var group in configuration.TargetGroups)
+            {
+                seen.Add(group.Arn);
+                var settings = TargetGroupSettings.From(group, _timeScale);
+                if (!_groups.TryGetValue(group.Arn, out var runtime))
+                    _groups[group.Arn] = runtime = new TargetGroupRuntime(group.Arn, settings, _probe);
+                runtime.Update(settings, Resolve(group, instances, zones), inUse.Contains(group.Arn));
+            }
+            foreach (var arn in _groups.Keys.Where(a => !seen.Contains(a)).ToArray())
+            {
+                var runtime = _groups[arn];
+                _groups.Remove(arn);
+                // Deleting a group deregisters its targets: let them drain, then forget the runtime.
+                runtime.Update(runtime.Settings, [], inUse: false);
+                _ = Task.Delay(runtime.Settings.DeregistrationDelay + TimeSpan.FromSeconds(1)).ContinueWith(_ => runtime.DisposeAsync().AsTask(), TaskScheduler.Default);
+            }
+        }
+    }
+
+    private static List<ResolvedTarget> Resolve(TargetGroup group, Dictionary<string, Instance> instances, string defaultZone)
+    {
+        var resolved = new List<ResolvedTarget>(group.Targets.Length);
+        foreach (var target in group.Targets)
+        {
+            var address = group.TargetType == "instance"
+                ? instances.TryGetValue(target.Id, out var instance) ? instance.PrivateIpAddress : null
+                : target.Id;
+            if (address is null || (target.Port ?? group.Port) is not { } port) continue;
+            resolved.Add(new ResolvedTarget(target, address, port, target.AvailabilityZone ?? defaultZone));
+        }
+        return resolved;
+    }
+
+    private static HashSet<string> TargetGroupsInUse(ElbeConfiguration configuration)
+    {
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var listener in configuration.Listeners)
+            foreach (var action in listener.DefaultActions)
+                foreach (var weighted in action.ForwardTargetGroups) used.Add(weighted.TargetGroupArn);
+        foreach (var rule in configuration.Rules)
+            foreach (var action in rule.Actions)
+                foreach (var weighted in action.ForwardTargetGroups) used.Add(weighted.TargetGroupArn);
+        return used;
+    }
+
+    private async Task ApplyListenersAsync(ElbeConfiguration configuration, CancellationToken cancellationToken)
+    {
+        var loadBalancers = configuration.LoadBalancers.ToDictionary(lb => lb.Arn, StringComparer.Ordinal);
+        var wanted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var listener in configuration.Listeners)
+        {
+            if (!loadBalancers.TryGetValue(listener.LoadBalancerArn, out var loadBalancer) || loadBalancer.Type != LoadBalancerType.Application)
+                continue;
+            if (listener.Protocol != "HTTP")
+            {
+                _logger.LogWarning("Listener {Arn}: protocol {Protocol} has no data plane yet; it is stored but not served", listener.Arn, listener.Protocol);
+                continue;
+            }
+            wanted.Add(listener.Arn);
+            var snapshot = Compile(listener, loadBalancer, configuration);
+            var addresses = loadBalancer.Nodes.Select(n => IPAddress.Parse(n.IpAddress)).Distinct().ToArray();
+
+            if (_listeners.TryGetValue(listener.Arn, out var host))
+            {
+                if (host.Port == listener.Port && host.Addresses.SequenceEqual(addresses))
+                {
+                    host.Apply(snapshot);
+                    continue;
+                }
+                _listeners.Remove(listener.Arn);
+                await host.StopAsync(ListenerDrainTimeout);
+                await host.DisposeAsync();
+            }
+            _listeners[listener.Arn] = await ListenerHost.StartAsync(addresses, new ListenerRuntime(snapshot), _loggerFactory, cancellationToken);
+            _logger.LogInformation("Listener {Protocol}:{Port} of {LoadBalancer} accepting on {Addresses}", listener.Protocol, listener.Port, loadBalancer.Name, string.Join(", ", addresses.Select(a => a.ToString())));
+        }
+
+        foreach (var arn in _listeners.Keys.Where(a => !wanted.Contains(a)).ToArray())
+        {
+            var host = _listeners[arn];
+            _listeners.Remove(arn);
+            // A removed listener stops accepting at once and drains in the background.
+            _ = Task.Run(async () =>
+            {
+                await host.StopAsync(ListenerDrainTimeout);
+                await host.DisposeAsync();
+            }, CancellationToken.None);
+        }
+    }
+
+    private ListenerSnapshot Compile(Listener listener, LoadBalancer loadBalancer, ElbeConfiguration configuration)
+    {
+        var rules = new List<(ListenerRule, IListenerAction)>();
+        foreach (var rule in configuration.Rules)
+            if (rule.ListenerArn == listener.Arn) rules.Add((rule, CompileActions(rule.Actions)));
+        return new ListenerSnapshot(listener, AlbSettings.From(loadBalancer), new CompiledRuleSet<IListenerAction>(CompileActions(listener.DefaultActions), rules));
+    }
+
+    /// <summary>The terminal action is the one with the highest Order (validation guarantees there is exactly one).</summary>
+    private IListenerAction CompileActions(IReadOnlyList<RuleAction> actions)
+    {
+        RuleAction? terminal = null;
+        foreach (var action in actions)
+            if (terminal is null || (action.Order ?? 0) >= (terminal.Order ?? 0)) terminal = action;
+        return terminal?.Type switch
+        {
+            ActionTypes.Redirect when terminal.Redirect is { } redirect => new RedirectAction(redirect),
+            ActionTypes.FixedResponse when terminal.FixedResponse is { } fixedResponse => new FixedResponseAction(fixedResponse),
+            ActionTypes.Forward => new ForwardAction(ForwardGroups(terminal), _forwarder),
+            _ => new FixedResponseAction(new FixedResponseConfig { StatusCode = "503" }),
+        };
+    }
+
+    private List<(TargetGroupRuntime, int)> ForwardGroups(RuleAction action)
+    {
+        var list = new List<(TargetGroupRuntime, int)>();
+        lock (_groups)
+            foreach (var weighted in action.ForwardTargetGroups)
+                if (_groups.TryGetValue(weighted.TargetGroupArn, out var runtime)) list.Add((runtime, weighted.Weight));
+        return list;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var host in _listeners.Values) await host.DisposeAsync();
+        _listeners.Clear();
+        lock (_groups)
+        {
+            foreach (var group in _groups.Values) _ = group.DisposeAsync();
+            _groups.Clear();
+        }
+        _forwarder.Dispose();
+        _probe.Dispose();
+        await _services.DisposeAsync();
+    }
+}
