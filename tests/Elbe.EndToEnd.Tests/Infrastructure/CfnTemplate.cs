@@ -1,0 +1,127 @@
+using System.Text;
+
+namespace Elbe.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// Builds a CloudFormation YAML template the way a user would write one by hand, so every test feeds Elbe the
+/// real format. Resource names double as the <c>Name</c> property, so tests can look resources up by either.
+/// Conditions and actions are passed as YAML list snippets written at column 0.
+/// </summary>
+public sealed class CfnTemplate
+{
+    public const int ListenerPort = 8080;
+    public const string DefaultLoadBalancer = "Alb";
+    public const string DefaultListener = "Web";
+
+    private readonly List<string> resources = [];
+
+    public CfnTemplate LoadBalancer(string name = DefaultLoadBalancer, IReadOnlyDictionary<string, string>? attributes = null)
+    {
+        var yaml = new StringBuilder()
+            .Append($"  {name}:\n")
+            .Append("    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n")
+            .Append("    Properties:\n")
+            .Append($"      Name: {name}\n")
+            .Append($"      Subnets: [{LoopbackSubnets.SubnetA}, {LoopbackSubnets.SubnetB}]\n");
+        AppendAttributes(yaml, "LoadBalancerAttributes", attributes);
+        resources.Add(yaml.ToString());
+        return this;
+    }
+
+    public CfnTemplate TargetGroup(
+        string name,
+        IEnumerable<int> targetPorts,
+        IReadOnlyDictionary<string, string>? attributes = null,
+        HealthCheckTemplate? healthCheck = null)
+    {
+        var check = healthCheck ?? new HealthCheckTemplate();
+        var yaml = new StringBuilder()
+            .Append($"  {name}:\n")
+            .Append("    Type: AWS::ElasticLoadBalancingV2::TargetGroup\n")
+            .Append("    Properties:\n")
+            .Append($"      Name: {name}\n")
+            .Append("      TargetType: ip\n")
+            .Append("      Protocol: HTTP\n")
+            .Append("      Port: 80\n")
+            .Append("      VpcId: vpc-00000000000000000\n")
+            .Append($"      HealthCheckPath: {check.Path}\n")
+            .Append($"      HealthCheckIntervalSeconds: {check.IntervalSeconds}\n")
+            .Append($"      HealthCheckTimeoutSeconds: {check.TimeoutSeconds}\n")
+            .Append($"      HealthyThresholdCount: {check.HealthyThresholdCount}\n")
+            .Append($"      UnhealthyThresholdCount: {check.UnhealthyThresholdCount}\n")
+            .Append("      Matcher:\n")
+            .Append($"        HttpCode: '{check.MatcherHttpCode}'\n");
+        var ports = targetPorts.ToList();
+        if (ports.Count > 0)
+        {
+            yaml.Append("      Targets:\n");
+            foreach (var port in ports)
+                yaml.Append("        - Id: 127.0.0.1\n").Append($"          Port: {port}\n");
+        }
+        AppendAttributes(yaml, "TargetGroupAttributes", attributes);
+        resources.Add(yaml.ToString());
+        return this;
+    }
+
+    public CfnTemplate Listener(string defaultActions, string name = DefaultListener, string loadBalancer = DefaultLoadBalancer, int port = ListenerPort)
+    {
+        resources.Add(
+            $"  {name}:\n" +
+            "    Type: AWS::ElasticLoadBalancingV2::Listener\n" +
+            "    Properties:\n" +
+            $"      LoadBalancerArn: !Ref {loadBalancer}\n" +
+            $"      Port: {port}\n" +
+            "      Protocol: HTTP\n" +
+            "      DefaultActions:\n" +
+            Indent(defaultActions, 8));
+        return this;
+    }
+
+    public CfnTemplate Rule(string name, int priority, string conditions, string actions, string listener = DefaultListener)
+    {
+        resources.Add(
+            $"  {name}:\n" +
+            "    Type: AWS::ElasticLoadBalancingV2::ListenerRule\n" +
+            "    Properties:\n" +
+            $"      ListenerArn: !Ref {listener}\n" +
+            $"      Priority: {priority}\n" +
+            "      Conditions:\n" +
+            Indent(conditions, 8) +
+            "      Actions:\n" +
+            Indent(actions, 8));
+        return this;
+    }
+
+    public override string ToString() =>
+        "AWSTemplateFormatVersion: '2010-09-09'\nDescription: Elbe end-to-end test\nResources:\n" + string.Concat(resources);
+
+    /// <summary>Quotes a scalar so YAML keeps it a string whatever characters it holds.</summary>
+    public static string Quote(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    public static string Indent(string block, int spaces)
+    {
+        var pad = new string(' ', spaces);
+        var lines = block.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n').Split('\n');
+        return string.Concat(lines.Select(line => line.Length == 0 ? "\n" : pad + line + "\n"));
+    }
+
+    private static void AppendAttributes(StringBuilder yaml, string property, IReadOnlyDictionary<string, string>? attributes)
+    {
+        if (attributes is not { Count: > 0 })
+            return;
+        yaml.Append($"      {property}:\n");
+        foreach (var (key, value) in attributes)
+            yaml.Append($"        - Key: {key}\n").Append($"          Value: {Quote(value)}\n");
+    }
+}
+
+/// <summary>Health-check settings for a template; the defaults, scaled by the test TimeScale, make checks run every half second.</summary>
+public sealed record HealthCheckTemplate
+{
+    public string Path { get; init; } = BackendServer.HealthPath;
+    public int IntervalSeconds { get; init; } = 5;
+    public int TimeoutSeconds { get; init; } = 2;
+    public int HealthyThresholdCount { get; init; } = 2;
+    public int UnhealthyThresholdCount { get; init; } = 2;
+    public string MatcherHttpCode { get; init; } = "200";
+}
