@@ -1,0 +1,3 @@
+namespace Elbe.ControlPlane.Nodes;
+
+public sealed record NodeAllocationRequest(string LoadBalancerArn, IReadOnlyList<NodePlacement> Placements);

@@ -1,0 +1,28 @@
+using Elbe.Model.Resources;
+
+namespace Elbe.ControlPlane.Templates;
+
+/// <summary>AWS::ElasticLoadBalancingV2::Listener properties to a <see cref="Listener"/>.</summary>
+internal static class ListenerReader
+{
+    private static readonly string[] Allowed = ["LoadBalancerArn", "Port", "Protocol", "DefaultActions", "Certificates", "SslPolicy", "ListenerAttributes"];
+    private static readonly string[] Ignored = ["AlpnPolicy", "MutualAuthentication"];
+
+    public static Listener Read(StackResource resource, TemplateMap properties, ResourceIdentity identity, TemplateDiagnostics diagnostics)
+    {
+        var p = new PropertyReader(properties, diagnostics, resource.LogicalId, resource.Type, Allowed, Ignored);
+        var certificates = p.Objects("Certificates", "Certificate", ["CertificateArn"])
+            .Select(c => c.String("CertificateArn", required: true)).OfType<string>();
+        return new Listener
+        {
+            Arn = identity.Arn,
+            LoadBalancerArn = p.String("LoadBalancerArn", required: true) ?? "",
+            Port = p.Int("Port", required: true) ?? 0,
+            Protocol = p.String("Protocol") ?? (p.Raw("Certificates") is null ? "HTTP" : "HTTPS"),
+            DefaultActions = [.. ActionReader.ReadAll(p, "DefaultActions")],
+            CertificateArns = [.. certificates],
+            SslPolicy = p.String("SslPolicy"),
+            Attributes = LoadBalancerReader.AttributeMap(p, "ListenerAttributes", diagnostics),
+        };
+    }
+}
