@@ -1,3 +1,4 @@
+using Elbe.Model.Attributes;
 using Elbe.Routing.Health;
 
 namespace Elbe.Routing.Targets;
@@ -32,6 +33,14 @@ public sealed class TargetSelector
         _minimum = minimum;
         _registered = existing is null ? [] : [.. existing];
         _candidates = TargetCandidateSet.Build(_registered, _minimum);
+    }
+
+    /// <summary>A selector configured from a target group's attributes (algorithm, slow start, routing failover thresholds).</summary>
+    public static TargetSelector FromAttributes(AttributeSet attributes, IEnumerable<TargetState>? existing = null)
+    {
+        long slowStartMs = attributes.GetInt(TargetGroupAttributes.SlowStart) * 1000L;
+        var balancer = TargetBalancerFactory.Create(attributes.Get(TargetGroupAttributes.Algorithm), slowStartMs);
+        return new TargetSelector(balancer, slowStartMs, MinimumHealthyTargets.FromAttributes(attributes), existing);
     }
 
     public TargetCandidateSet Candidates => _candidates;
