@@ -4,6 +4,7 @@ using Elbe.DataPlane.Forwarding;
 using Elbe.DataPlane.Health;
 using Elbe.DataPlane.Listeners;
 using Elbe.DataPlane.Snapshots;
+using Elbe.DataPlane.Stickiness;
 using Elbe.DataPlane.Targets;
 using Elbe.Model.Resources;
 using Elbe.Routing.Health;
@@ -28,6 +29,7 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
     private readonly Dictionary<string, TargetGroupRuntime> _groups = [];
     private readonly Dictionary<string, ListenerHost> _listeners = [];
     private readonly HealthCheckProbe _probe = new();
+    private readonly StickyRouting _sticky = new();
     private readonly TargetForwarder _forwarder;
     private readonly ServiceProvider _services;
     private readonly ILogger _logger;
@@ -180,7 +182,7 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
         {
             ActionTypes.Redirect when terminal.Redirect is { } redirect => new RedirectAction(redirect),
             ActionTypes.FixedResponse when terminal.FixedResponse is { } fixedResponse => new FixedResponseAction(fixedResponse),
-            ActionTypes.Forward => new ForwardAction(ForwardGroups(terminal), _forwarder),
+            ActionTypes.Forward => new ForwardAction(ForwardGroups(terminal), terminal.Forward, _forwarder, _sticky),
             _ => new FixedResponseAction(new FixedResponseConfig { StatusCode = "503" }),
         };
     }
@@ -205,6 +207,7 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
         }
         _forwarder.Dispose();
         _probe.Dispose();
+        _sticky.Dispose();
         await _services.DisposeAsync();
     }
 }

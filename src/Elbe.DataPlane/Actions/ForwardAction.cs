@@ -1,44 +1,83 @@
 using Elbe.DataPlane.Errors;
 using Elbe.DataPlane.Forwarding;
 using Elbe.DataPlane.Listeners;
+using Elbe.DataPlane.Stickiness;
 using Elbe.DataPlane.Targets;
+using Elbe.Model.Resources;
+using Elbe.Routing.Targets;
 using Microsoft.AspNetCore.Http;
 
 namespace Elbe.DataPlane.Actions;
 
 /// <summary>
-/// forward (section 1.5, 1.7): choose the target group (by weight), then the target (by the group's
-/// algorithm over its routable targets), then hand the request to the forwarder.
+/// forward (sections 1.5, 1.7): choose the target group (stickiness cookie, else by weight), then the target
+/// (stickiness cookie, else the group's algorithm over its routable targets), then forward.
 /// </summary>
-public sealed class ForwardAction(IReadOnlyList<(TargetGroupRuntime Group, int Weight)> groups, TargetForwarder forwarder) : IListenerAction
+public sealed class ForwardAction : IListenerAction
 {
-    private readonly TargetGroupRuntime[] _groups = [.. groups.Select(g => g.Group)];
-    private readonly int[] _cumulativeWeights = Cumulative(groups);
+    private readonly TargetGroupRuntime[] _groups;
+    private readonly int[] _cumulativeWeights;
+    private readonly TimeSpan? _groupStickiness;
+    private readonly TargetForwarder _forwarder;
+    private readonly StickyRouting _sticky;
+
+    public ForwardAction(IReadOnlyList<(TargetGroupRuntime Group, int Weight)> groups, ForwardConfig? config, TargetForwarder forwarder, StickyRouting sticky)
+    {
+        _groups = new TargetGroupRuntime[groups.Count];
+        _cumulativeWeights = new int[groups.Count];
+        var running = 0;
+        for (var i = 0; i < groups.Count; i++)
+        {
+            _groups[i] = groups[i].Group;
+            _cumulativeWeights[i] = running += groups[i].Weight;
+        }
+        if (config is { StickinessEnabled: true, StickinessDurationSeconds: { } seconds })
+            _groupStickiness = TimeSpan.FromSeconds(seconds);
+        _forwarder = forwarder;
+        _sticky = sticky;
+    }
 
     public Task ExecuteAsync(HttpContext context, ListenerSnapshot listener)
     {
-        var group = PickGroup();
-        var target = group?.Selector.Pick(Environment.TickCount64);
+        var group = PickGroup(context);
+        if (group is null) return LoadBalancerErrorResponse.WriteAsync(context, 503);
+
+        var settings = group.Settings;
+        TargetState? target = null;
+        DateTimeOffset? stuckSince = null;
+        if (settings.StickinessEnabled && _sticky.StuckTarget(context, group, settings, out var issuedAt) is { } stuck)
+        {
+            target = stuck;
+            stuckSince = issuedAt;
+        }
+        target ??= group.Selector.Pick(Environment.TickCount64);
         if (target is null) return LoadBalancerErrorResponse.WriteAsync(context, 503);
-        return forwarder.ForwardAsync(context, listener, target);
+
+        if (settings.StickinessEnabled) _sticky.ArmTargetCookies(context, group, settings, target, stuckSince);
+        return _forwarder.ForwardAsync(context, listener, target);
     }
 
-    private TargetGroupRuntime? PickGroup()
+    private TargetGroupRuntime? PickGroup(HttpContext context)
     {
         if (_groups.Length == 1) return _groups[0];
+        if (_groupStickiness is { } duration && _sticky.StuckGroup(context, _groups, duration) is { } stuck)
+        {
+            _sticky.SetGroupCookies(context, stuck);
+            return stuck;
+        }
         var total = _cumulativeWeights[^1];
         if (total == 0) return null;
         var roll = Random.Shared.Next(total);
+        var chosen = _groups[^1];
         for (var i = 0; i < _cumulativeWeights.Length; i++)
-            if (roll < _cumulativeWeights[i]) return _groups[i];
-        return _groups[^1];
-    }
-
-    private static int[] Cumulative(IReadOnlyList<(TargetGroupRuntime Group, int Weight)> groups)
-    {
-        var sums = new int[groups.Count];
-        var running = 0;
-        for (var i = 0; i < groups.Count; i++) sums[i] = running += groups[i].Weight;
-        return sums;
+        {
+            if (roll < _cumulativeWeights[i])
+            {
+                chosen = _groups[i];
+                break;
+            }
+        }
+        if (_groupStickiness is not null) _sticky.SetGroupCookies(context, chosen);
+        return chosen;
     }
 }
