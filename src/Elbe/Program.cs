@@ -27,7 +27,8 @@ catch (ArgumentException e)
     return 2;
 }
 
-using var stop = new CancellationTokenSource();
+// Not disposed: ProcessExit may fire after Main returns.
+var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
 AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
 
@@ -74,6 +75,11 @@ static async Task<int> ServeAsync(CommandLine command, CancellationToken stop)
     catch (TemplateException e)
     {
         Console.Error.WriteLine($"elbe: the template was refused, nothing was started:\n{e.Message}");
+        return 1;
+    }
+    catch (IOException e)
+    {
+        Console.Error.WriteLine($"elbe: cannot read {configPath}: {e.Message}");
         return 1;
     }
     await using (server)
