@@ -20,6 +20,7 @@ public sealed class BackendServer : IAsyncDisposable
     public const string HealthPath = "/health";
 
     private readonly WebApplication app;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> requestsByMethod = new(StringComparer.Ordinal);
     private int inFlight;
     private int totalRequests;
     private int healthChecks;
@@ -39,6 +40,7 @@ public sealed class BackendServer : IAsyncDisposable
     public int InFlight => Volatile.Read(ref inFlight);
     public int TotalRequests => Volatile.Read(ref totalRequests);
     public int HealthChecks => Volatile.Read(ref healthChecks);
+    public int RequestsByMethod(string method) => requestsByMethod.GetValueOrDefault(method);
 
     /// <summary>Switches what /health answers: 200 when healthy, 500 otherwise.</summary>
     public void SetHealthy(bool isHealthy) => healthy = isHealthy;
@@ -72,6 +74,7 @@ public sealed class BackendServer : IAsyncDisposable
                 return;
             }
             Interlocked.Increment(ref server.totalRequests);
+            server.requestsByMethod.AddOrUpdate(context.Request.Method, 1, (_, count) => count + 1);
             Interlocked.Increment(ref server.inFlight);
             try
             {

@@ -20,6 +20,8 @@ public static class BoundHttpClient
             UseProxy = false,
             ConnectTimeout = TimeSpan.FromSeconds(5),
             PooledConnectionLifetime = TimeSpan.FromSeconds(30),
+            // Shorter than the 1 s idle timeout some tests give the load balancer, so a pooled connection is never reused just as it closes.
+            PooledConnectionIdleTimeout = TimeSpan.FromMilliseconds(500),
         };
         if (sourceAddress is not null)
         {

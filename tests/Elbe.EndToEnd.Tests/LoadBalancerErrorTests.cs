@@ -1,0 +1,180 @@
+using System.Net;
+using Elbe.EndToEnd.Tests.Infrastructure;
+
+namespace Elbe.EndToEnd.Tests;
+
+/// <summary>Status codes the load balancer answers itself, each with its small HTML error page.</summary>
+public sealed class LoadBalancerErrorTests(LoadBalancerErrorTests.ErrorFixture errors) : IClassFixture<LoadBalancerErrorTests.ErrorFixture>
+{
+    [Fact]
+    public async Task A_target_group_without_targets_answers_503()
+    {
+        using var response = await errors.Harness.GetAsync("/empty/x");
+        await AssertErrorPageAsync(response, HttpStatusCode.ServiceUnavailable);
+    }
+
+    [Fact]
+    public async Task A_target_that_refuses_the_connection_answers_502()
+    {
+        using var response = await errors.Harness.GetAsync("/refused/x");
+        await AssertErrorPageAsync(response, HttpStatusCode.BadGateway);
+    }
+
+    [Fact]
+    public async Task A_target_that_resets_the_connection_answers_502()
+    {
+        using var response = await errors.Harness.GetAsync("/reset");
+        await AssertErrorPageAsync(response, HttpStatusCode.BadGateway);
+    }
+
+    [Fact]
+    public async Task A_target_that_answers_garbage_answers_502()
+    {
+        using var response = await errors.Harness.GetAsync("/garbage/x");
+        await AssertErrorPageAsync(response, HttpStatusCode.BadGateway);
+        Assert.True(errors.Garbage.MalformedAnswers > 0, "The malformed target was never reached, so the 502 came from somewhere else.");
+    }
+
+    [Fact]
+    public async Task A_target_slower_than_the_idle_timeout_answers_504()
+    {
+        using var response = await errors.Harness.GetAsync("/slow?ms=3000");
+        await AssertErrorPageAsync(response, HttpStatusCode.GatewayTimeout);
+    }
+
+    [Fact]
+    public async Task A_target_faster_than_the_idle_timeout_is_not_cut()
+    {
+        using var response = await errors.Harness.GetAsync("/slow?ms=200");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("backend=ok", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Trace_answers_405()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Trace, errors.Harness.Url("/"));
+        using var response = await errors.Harness.Client.SendAsync(request);
+        await AssertErrorPageAsync(response, HttpStatusCode.MethodNotAllowed);
+        Assert.Equal(0, errors.Backend.RequestsByMethod("TRACE"));
+    }
+
+    [Fact]
+    public async Task X_forwarded_for_with_31_addresses_answers_463_and_30_are_accepted()
+    {
+        static string Addresses(int count) => string.Join(", ", Enumerable.Range(1, count).Select(i => $"10.0.0.{i}"));
+
+        using var tooMany = new HttpRequestMessage(HttpMethod.Get, errors.Harness.Url("/"));
+        tooMany.Headers.TryAddWithoutValidation("X-Forwarded-For", Addresses(31));
+        using var rejected = await errors.Harness.Client.SendAsync(tooMany);
+        await AssertErrorPageAsync(rejected, (HttpStatusCode)463);
+
+        using var justEnough = new HttpRequestMessage(HttpMethod.Get, errors.Harness.Url("/"));
+        justEnough.Headers.TryAddWithoutValidation("X-Forwarded-For", Addresses(30));
+        using var accepted = await errors.Harness.Client.SendAsync(justEnough);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_malformed_request_line_answers_400()
+    {
+        var response = await RawHttpExchange.SendAsync(errors.Harness.NodeAddress(), CfnTemplate.ListenerPort, "THIS IS NOT HTTP\r\n\r\n");
+        AssertErrorPage(response, 400);
+    }
+
+    [Fact]
+    public async Task A_request_line_over_16K_answers_414_or_400()
+    {
+        var path = "/" + new string('a', 17 * 1024);
+        var response = await RawHttpExchange.SendAsync(errors.Harness.NodeAddress(), CfnTemplate.ListenerPort, $"GET {path} HTTP/1.1\r\nHost: test\r\n\r\n");
+        Assert.True(response.StatusCode is 414 or 400, $"Expected 414 or 400, got: {response}");
+        AssertErrorPage(response, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_request_line_under_16K_is_forwarded()
+    {
+        // Kestrel's own default limit is 8 K; ALB accepts up to 16 K, so this catches a proxy that kept the default.
+        var path = "/" + new string('b', 12 * 1024);
+        var response = await RawHttpExchange.SendAsync(errors.Harness.NodeAddress(), CfnTemplate.ListenerPort, $"GET {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
+        Assert.True(response.StatusCode == 200, $"Expected 200, got: {response}");
+        Assert.Equal("backend=ok", response.Body);
+    }
+
+    [Fact]
+    public async Task Transfer_encoding_gzip_answers_501()
+    {
+        var response = await RawHttpExchange.SendAsync(errors.Harness.NodeAddress(), CfnTemplate.ListenerPort,
+            "POST / HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: gzip\r\nConnection: close\r\n\r\n");
+        AssertErrorPage(response, 501);
+    }
+
+    private static async Task AssertErrorPageAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"Expected {(int)expected}, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.False(response.Headers.Contains("X-Backend"), "The error page came from a backend, not from the load balancer.");
+        AssertSmallHtml(body);
+    }
+
+    private static void AssertErrorPage(RawHttpResponse response, int expected)
+    {
+        Assert.True(response.StatusCode == expected, $"Expected {expected}, got: {response}");
+        Assert.True(response.Headers.TryGetValue("Content-Type", out var contentType) && contentType.StartsWith("text/html", StringComparison.OrdinalIgnoreCase),
+            $"Expected a text/html error page, got: {response}");
+        AssertSmallHtml(response.Body);
+    }
+
+    private static void AssertSmallHtml(string body)
+    {
+        Assert.Contains("<html", body, StringComparison.OrdinalIgnoreCase);
+        Assert.True(body.Length < 4096, $"An error page should be small, this one is {body.Length} characters.");
+    }
+
+    public sealed class ErrorFixture : IAsyncLifetime
+    {
+        private ElbeHarness? harness;
+        private BackendServer? backend;
+        private MalformedResponseTarget? garbage;
+
+        public ElbeHarness Harness => harness ?? throw new InvalidOperationException("The fixture did not start.");
+        public BackendServer Backend => backend ?? throw new InvalidOperationException("The fixture did not start.");
+        public MalformedResponseTarget Garbage => garbage ?? throw new InvalidOperationException("The fixture did not start.");
+
+        public async Task InitializeAsync()
+        {
+            backend = await BackendServer.StartAsync("ok");
+            garbage = MalformedResponseTarget.Start();
+            var template = new CfnTemplate()
+                .LoadBalancer(attributes: new Dictionary<string, string> { ["idle_timeout.timeout_seconds"] = "1" })
+                .TargetGroup("Ok", [backend.Port])
+                .TargetGroup("Empty", [])
+                .TargetGroup("Refused", [ClosedPort.Find()])
+                .TargetGroup("Garbage", [garbage.Port])
+                .Listener(CfnActions.Forward("Ok"))
+                .Rule("ToEmpty", 10, PathRule("/empty/*"), CfnActions.Forward("Empty"))
+                .Rule("ToRefused", 20, PathRule("/refused/*"), CfnActions.Forward("Refused"))
+                .Rule("ToGarbage", 30, PathRule("/garbage/*"), CfnActions.Forward("Garbage"));
+            harness = await ElbeHarness.StartAsync(template.ToString());
+            await harness.WaitForHealthyAsync("Ok", backend.Port);
+            await harness.WaitForHealthyAsync("Garbage", garbage.Port);
+        }
+
+        private static string PathRule(string pattern) => $"""
+            - Field: path-pattern
+              PathPatternConfig:
+                Values: ['{pattern}']
+            """;
+
+        public async Task DisposeAsync()
+        {
+            if (harness is not null)
+                await harness.DisposeAsync();
+            if (backend is not null)
+                await backend.DisposeAsync();
+            if (garbage is not null)
+                await garbage.DisposeAsync();
+        }
+    }
+}
