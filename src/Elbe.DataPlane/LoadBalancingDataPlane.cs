@@ -33,12 +33,10 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
     private readonly TargetForwarder _forwarder;
     private readonly ServiceProvider _services;
     private readonly ILogger _logger;
-    private readonly ILoggerFactory _loggerFactory;
     private readonly double _timeScale;
 
     public LoadBalancingDataPlane(ILoggerFactory loggerFactory, double timeScale = 1.0)
     {
-        _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("Elbe.DataPlane");
         _timeScale = timeScale;
         _services = new ServiceCollection().AddSingleton(loggerFactory).AddLogging().AddHttpForwarder().BuildServiceProvider();
@@ -147,7 +145,7 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
                 await host.StopAsync(ListenerDrainTimeout);
                 await host.DisposeAsync();
             }
-            _listeners[listener.Arn] = await ListenerHost.StartAsync(addresses, new ListenerRuntime(snapshot), _loggerFactory, cancellationToken);
+            _listeners[listener.Arn] = await ListenerHost.StartAsync(addresses, new ListenerRuntime(snapshot), cancellationToken);
             _logger.LogInformation("Listener {Protocol}:{Port} of {LoadBalancer} accepting on {Addresses}", listener.Protocol, listener.Port, loadBalancer.Name, string.Join(", ", addresses.Select(a => a.ToString())));
         }
 

@@ -16,7 +16,7 @@ namespace Elbe.DataPlane.Actions;
 public sealed class ForwardAction : IListenerAction
 {
     private readonly TargetGroupRuntime[] _groups;
-    private readonly int[] _cumulativeWeights;
+    private readonly WeightedTargetGroupPicker<TargetGroupRuntime> _picker;
     private readonly TimeSpan? _groupStickiness;
     private readonly TargetForwarder _forwarder;
     private readonly StickyRouting _sticky;
@@ -24,13 +24,8 @@ public sealed class ForwardAction : IListenerAction
     public ForwardAction(IReadOnlyList<(TargetGroupRuntime Group, int Weight)> groups, ForwardConfig? config, TargetForwarder forwarder, StickyRouting sticky)
     {
         _groups = new TargetGroupRuntime[groups.Count];
-        _cumulativeWeights = new int[groups.Count];
-        var running = 0;
-        for (var i = 0; i < groups.Count; i++)
-        {
-            _groups[i] = groups[i].Group;
-            _cumulativeWeights[i] = running += groups[i].Weight;
-        }
+        for (var i = 0; i < groups.Count; i++) _groups[i] = groups[i].Group;
+        _picker = new WeightedTargetGroupPicker<TargetGroupRuntime>(groups);
         if (config is { StickinessEnabled: true, StickinessDurationSeconds: { } seconds })
             _groupStickiness = TimeSpan.FromSeconds(seconds);
         _forwarder = forwarder;
@@ -65,19 +60,8 @@ public sealed class ForwardAction : IListenerAction
             _sticky.SetGroupCookies(context, stuck);
             return stuck;
         }
-        var total = _cumulativeWeights[^1];
-        if (total == 0) return null;
-        var roll = Random.Shared.Next(total);
-        var chosen = _groups[^1];
-        for (var i = 0; i < _cumulativeWeights.Length; i++)
-        {
-            if (roll < _cumulativeWeights[i])
-            {
-                chosen = _groups[i];
-                break;
-            }
-        }
-        if (_groupStickiness is not null) _sticky.SetGroupCookies(context, chosen);
+        var chosen = _picker.Pick();
+        if (chosen is not null && _groupStickiness is not null) _sticky.SetGroupCookies(context, chosen);
         return chosen;
     }
 }

@@ -29,7 +29,7 @@ public sealed class ListenerHost : IAsyncDisposable
     public IReadOnlyList<IPAddress> Addresses { get; }
     public int Port => Runtime.Current.Listener.Port;
 
-    public static async Task<ListenerHost> StartAsync(IReadOnlyList<IPAddress> addresses, ListenerRuntime runtime, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    public static async Task<ListenerHost> StartAsync(IReadOnlyList<IPAddress> addresses, ListenerRuntime runtime, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
