@@ -1,5 +1,6 @@
 using System.Globalization;
 using Elbe.Commands;
+using Elbe.ControlPlane.Server;
 using Elbe.ControlPlane.Templates;
 using Elbe.Demo;
 using Elbe.Hosting;
@@ -7,19 +8,21 @@ using Microsoft.Extensions.Logging;
 
 const string Usage = """
     usage:
-      elbe serve --config FILE [--data DIR] [--api HOST:PORT] [--region REGION] [--demo-targets PORTS]
+      elbe serve --config FILE [--server-config FILE] [--data DIR] [--api HOST:PORT] [--region REGION]
+                 [--demo-targets PORTS]
       elbe demo-targets [--ports 9001,9002,9003]
 
     serve         runs the load balancers a CloudFormation template describes, and re-applies the
                   template when the file changes. --demo-targets also starts demo HTTP targets on
                   127.0.0.1 at the given comma-separated ports (for the examples/).
+                  --server-config maps subnets to real interface addresses (see README).
     demo-targets  runs only the demo targets.
     """;
 
 CommandLine command;
 try
 {
-    command = new CommandLine(args, new HashSet<string> { "config", "data", "api", "region", "demo-targets", "ports", "time-scale" });
+    command = new CommandLine(args, new HashSet<string> { "config", "server-config", "data", "api", "region", "demo-targets", "ports", "time-scale" });
 }
 catch (ArgumentException e)
 {
@@ -57,8 +60,19 @@ static async Task<int> ServeAsync(CommandLine command, CancellationToken stop)
         return 2;
     }
     using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevel.Information));
+    ServerConfig serverConfig;
+    try
+    {
+        serverConfig = command.Get("server-config") is { } serverConfigPath ? ServerConfigLoader.Load(serverConfigPath) : new ServerConfig();
+    }
+    catch (Exception e) when (e is TemplateException or IOException)
+    {
+        Console.Error.WriteLine($"elbe: the server config was refused:\n{e.Message}");
+        return 1;
+    }
     var options = new ElbeServerOptions
     {
+        Subnets = serverConfig.Subnets,
         ConfigPath = configPath,
         Region = command.Get("region") ?? "us-east-1",
         DataDirectory = command.Get("data") ?? "./data",
