@@ -74,11 +74,11 @@ public sealed class StartupTests
             await File.WriteAllTextAsync(path, new CfnTemplate().LoadBalancer().Listener(CfnActions.FixedResponse(200, "first"))
                 .Rule("Broken", 1, "- Field: path-pattern\n  PathPatternConfig:\n    Values: [/x]", "- Type: no-such-action").ToString());
             using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
-                await Assert.ThrowsAnyAsync<Exception>(() => ElbeServer.StartAsync(ElbeHarness.Options(path, directory, slice, 0.1), timeout.Token));
+                await Assert.ThrowsAnyAsync<Exception>(() => ElbeServer.StartAsync(ElbeHarness.Options(path, directory, slice, 0.1), cancellationToken: timeout.Token));
 
             await File.WriteAllTextAsync(path, good);
             using var startTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            await using var server = await ElbeServer.StartAsync(ElbeHarness.Options(path, directory, slice, 0.1), startTimeout.Token);
+            await using var server = await ElbeServer.StartAsync(ElbeHarness.Options(path, directory, slice, 0.1), cancellationToken: startTimeout.Token);
             Assert.Equal(slice.FirstNodeAddress, server.LoadBalancer(CfnTemplate.DefaultLoadBalancer).Nodes[0].IpAddress);
             using var client = BoundHttpClient.Create();
             using var response = await client.GetAsync($"http://{slice.FirstNodeAddress}:{CfnTemplate.ListenerPort}/");

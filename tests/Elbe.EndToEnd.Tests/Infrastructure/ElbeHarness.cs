@@ -36,7 +36,7 @@ public sealed class ElbeHarness : IAsyncDisposable
             var path = Path.Combine(directory.FullName, TemplateFileName);
             await File.WriteAllTextAsync(path, template);
             using var startTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            var server = await ElbeServer.StartAsync(Options(path, directory, slice, timeScale), startTimeout.Token);
+            var server = await ElbeServer.StartAsync(Options(path, directory, slice, timeScale), cancellationToken: startTimeout.Token);
             return new ElbeHarness(server, directory, slice);
         }
         catch

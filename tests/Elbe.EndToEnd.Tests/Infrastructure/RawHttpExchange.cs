@@ -50,6 +50,8 @@ public static class RawHttpExchange
             }
             if (bodyStart is { } start && contentLength is { } expected && buffer.Length >= start + expected)
                 break;
+            if (bodyStart is not null && contentLength is null && text.EndsWith("\r\n0\r\n\r\n", StringComparison.Ordinal))
+                break;
         }
         return RawHttpResponse.Parse(Encoding.Latin1.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
     }
@@ -65,7 +67,32 @@ public sealed record RawHttpResponse(string Raw, int StatusCode, IReadOnlyDictio
         var head = raw[..end];
         var statusLine = head.Split("\r\n")[0].Split(' ');
         var status = statusLine.Length > 1 && int.TryParse(statusLine[1], out var code) ? code : 0;
-        return new RawHttpResponse(raw, status, ParseHeaders(head), raw[(end + 4)..]);
+        var headers = ParseHeaders(head);
+        var body = raw[(end + 4)..];
+        if (headers.TryGetValue("Transfer-Encoding", out var encoding) && encoding.Contains("chunked", StringComparison.OrdinalIgnoreCase))
+            body = Dechunk(body);
+        return new RawHttpResponse(raw, status, headers, body);
+    }
+
+    /// <summary>Joins a chunked body's chunks; a truncated body yields what arrived.</summary>
+    private static string Dechunk(string chunked)
+    {
+        var body = new System.Text.StringBuilder();
+        var position = 0;
+        // Bounded by the input: every chunk consumes at least its size line.
+        while (position < chunked.Length)
+        {
+            var lineEnd = chunked.IndexOf("\r\n", position, StringComparison.Ordinal);
+            if (lineEnd < 0)
+                break;
+            var sizeText = chunked[position..lineEnd].Split(';')[0].Trim();
+            if (!int.TryParse(sizeText, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var size) || size == 0)
+                break;
+            var start = lineEnd + 2;
+            body.Append(chunked.AsSpan(start, Math.Min(size, chunked.Length - start)));
+            position = start + size + 2;
+        }
+        return body.ToString();
     }
 
     public static Dictionary<string, string> ParseHeaders(string head)
