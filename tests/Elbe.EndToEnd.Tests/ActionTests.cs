@@ -115,4 +115,23 @@ public sealed class ActionTests
         Assert.True(backends.Count("heavy") + backends.Count("light") == 2000, $"Some requests were not forwarded: {backends.Summary()}");
         Assert.True(heavyShare is >= 0.70 and <= 0.80, $"Weights 3:1 should give the heavy group 75 % ± 5 %, got {heavyShare:P1} ({backends.Summary()}).");
     }
+
+    [Fact]
+    public async Task A_target_group_with_weight_zero_is_never_chosen()
+    {
+        await using var used = await BackendServer.StartAsync("used");
+        await using var unused = await BackendServer.StartAsync("zero");
+        var template = new CfnTemplate()
+            .LoadBalancer()
+            .TargetGroup("Used", [used.Port])
+            .TargetGroup("Zero", [unused.Port])
+            .Listener(CfnActions.WeightedForward([("Used", 1), ("Zero", 0)]));
+        await using var elbe = await ElbeHarness.StartAsync(template.ToString());
+        await elbe.WaitForHealthyAsync("Used", used.Port);
+
+        var backends = await RequestBurst.BackendsAsync(elbe.Client, elbe.Url("/"), count: 50, concurrency: 2);
+
+        Assert.True(backends.Count("used") == 50, $"Weight 0 must never be chosen: {backends.Summary()}");
+        Assert.Equal(0, unused.TotalRequests);
+    }
 }

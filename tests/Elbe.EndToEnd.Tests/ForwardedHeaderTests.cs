@@ -31,6 +31,17 @@ public sealed partial class ForwardedHeaderTests
     }
 
     [Fact]
+    public async Task Client_port_mode_adds_the_client_port_to_x_forwarded_for()
+    {
+        await using var setup = await StartAsync(mode: "append", clientPort: true);
+        using var client = BoundHttpClient.Create(ClientAddress);
+
+        var echoed = await setup.Elbe.EchoAsync(client: client);
+
+        Assert.Matches(ClientWithPort(), echoed.Header("X-Forwarded-For") ?? "(absent)");
+    }
+
+    [Fact]
     public async Task Preserve_mode_leaves_x_forwarded_for_untouched()
     {
         await using var setup = await StartAsync(mode: "preserve");
@@ -94,6 +105,32 @@ public sealed partial class ForwardedHeaderTests
     }
 
     [Fact]
+    public async Task A_client_trace_id_with_a_self_field_gets_its_self_replaced()
+    {
+        await using var setup = await StartAsync(mode: null);
+        const string root = "Root=1-5759e988-bd862e3fe1be46a994272793;CalledFrom=app";
+
+        var echoed = await setup.Elbe.EchoAsync(r => r.Headers.Add("X-Amzn-Trace-Id", "Self=1-00000000-000000000000000000000000;" + root));
+
+        var received = echoed.Header("X-Amzn-Trace-Id") ?? "(absent)";
+        Assert.Matches(SelfThenRoot(), received);
+        Assert.DoesNotContain("Self=1-00000000-000000000000000000000000", received, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_http_1_0_request_without_host_reaches_the_target_with_the_load_balancer_dns_name()
+    {
+        await using var setup = await StartAsync(mode: null);
+
+        var response = await RawHttpExchange.SendAsync(setup.Elbe.NodeAddress(), CfnTemplate.ListenerPort, "GET /echo HTTP/1.0\r\n\r\n");
+
+        Assert.True(response.StatusCode == 200, $"Expected 200, got: {response}");
+        var echoed = System.Text.Json.JsonSerializer.Deserialize<EchoedRequest>(response.Body)!;
+        var dnsName = setup.Elbe.Server.LoadBalancer(CfnTemplate.DefaultLoadBalancer).DnsName;
+        Assert.StartsWith(dnsName, echoed.Header("Host") ?? "(absent)", StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Host_is_lower_cased_on_the_way_to_the_target()
     {
         await using var setup = await StartAsync(mode: null);
@@ -129,12 +166,19 @@ public sealed partial class ForwardedHeaderTests
     [GeneratedRegex("^Self=1-[0-9a-f]{8}-[0-9a-f]{24};Root=1-5759e988-bd862e3fe1be46a994272793;CalledFrom=app$")]
     private static partial Regex SelfThenRoot();
 
-    private static async Task<EchoSetup> StartAsync(string? mode)
+    [GeneratedRegex(@"^127\.250\.3\.3:\d{1,5}$")]
+    private static partial Regex ClientWithPort();
+
+    private static async Task<EchoSetup> StartAsync(string? mode, bool clientPort = false)
     {
         var backend = await BackendServer.StartAsync("echo");
         try
         {
-            var attributes = mode is null ? null : new Dictionary<string, string> { ["routing.http.xff_header_processing.mode"] = mode };
+            var attributes = new Dictionary<string, string>();
+            if (mode is not null)
+                attributes["routing.http.xff_header_processing.mode"] = mode;
+            if (clientPort)
+                attributes["routing.http.xff_client_port.enabled"] = "true";
             var template = new CfnTemplate()
                 .LoadBalancer(attributes: attributes)
                 .TargetGroup("Echo", [backend.Port])

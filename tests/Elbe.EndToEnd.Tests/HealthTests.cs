@@ -97,4 +97,38 @@ public sealed class HealthTests
         var strict = await elbe.WaitForTargetStateAsync("Strict", backend.Port, "unhealthy");
         Assert.Equal("Target.ResponseCodeMismatch", strict.TargetHealth.Reason);
     }
+
+    [Fact]
+    public async Task Health_checks_identify_themselves_as_the_elb_health_checker()
+    {
+        await using var backend = await BackendServer.StartAsync("a");
+        var template = new CfnTemplate()
+            .LoadBalancer()
+            .TargetGroup("Pool", [backend.Port])
+            .Listener(CfnActions.Forward("Pool"));
+        await using var elbe = await ElbeHarness.StartAsync(template.ToString());
+
+        await elbe.WaitForHealthyAsync("Pool", backend.Port);
+
+        Assert.Equal("ELB-HealthChecker/2.0", backend.LastHealthCheckUserAgent);
+        Assert.Equal(0, backend.TotalRequests);
+    }
+
+    [Fact]
+    public async Task Targets_of_a_group_no_listener_uses_are_unused()
+    {
+        await using var backend = await BackendServer.StartAsync("a");
+        var template = new CfnTemplate()
+            .LoadBalancer()
+            .TargetGroup("Pool", [backend.Port])
+            .TargetGroup("Idle", [backend.Port])
+            .Listener(CfnActions.Forward("Pool"));
+        await using var elbe = await ElbeHarness.StartAsync(template.ToString());
+        await elbe.WaitForHealthyAsync("Pool", backend.Port);
+
+        var idle = elbe.TargetHealth("Idle", backend.Port);
+
+        Assert.NotNull(idle);
+        Assert.Equal(("unused", "Target.NotInUse"), (idle.TargetHealth.State, idle.TargetHealth.Reason));
+    }
 }

@@ -25,6 +25,7 @@ public sealed class BackendServer : IAsyncDisposable
     private int totalRequests;
     private int healthChecks;
     private volatile bool healthy = true;
+    private volatile string? lastHealthCheckUserAgent;
     private long healthDelayTicks;
     private long responseDelayTicks;
 
@@ -40,6 +41,7 @@ public sealed class BackendServer : IAsyncDisposable
     public int InFlight => Volatile.Read(ref inFlight);
     public int TotalRequests => Volatile.Read(ref totalRequests);
     public int HealthChecks => Volatile.Read(ref healthChecks);
+    public string? LastHealthCheckUserAgent => lastHealthCheckUserAgent;
     public int RequestsByMethod(string method) => requestsByMethod.GetValueOrDefault(method);
 
     /// <summary>Switches what /health answers: 200 when healthy, 500 otherwise.</summary>
@@ -138,6 +140,7 @@ public sealed class BackendServer : IAsyncDisposable
     private async Task AnswerHealthAsync(HttpContext context)
     {
         Interlocked.Increment(ref healthChecks);
+        lastHealthCheckUserAgent = context.Request.Headers.UserAgent.ToString();
         var delay = TimeSpan.FromTicks(Interlocked.Read(ref healthDelayTicks));
         if (delay > TimeSpan.Zero)
         {
