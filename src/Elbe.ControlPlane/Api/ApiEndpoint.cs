@@ -1,0 +1,112 @@
+using System.Net;
+using System.Text;
+using Elbe.ControlPlane.State;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Elbe.ControlPlane.Api;
+
+/// <summary>
+/// The AWS query API over HTTP: POST / with a form body (GET /?Action=… too), signed with SigV4, answered with
+/// XML in the API's namespace. Every failure is an AWS error document, never a crash.
+/// </summary>
+public sealed class ApiEndpoint : IAsyncDisposable
+{
+    private const int MaxBodyBytes = 1024 * 1024;
+
+    private readonly WebApplication _app;
+
+    private ApiEndpoint(WebApplication app) => _app = app;
+
+    public static async Task<ApiEndpoint> StartAsync(IPEndPoint endpoint, ApiActionTable actions, ISignatureVerifier verifier, IConfigurationStore store,
+        ITargetHealthSource health, ILogger logger, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = MaxBodyBytes;
+            k.Listen(endpoint);
+        });
+        var app = builder.Build();
+        app.Run(context => HandleAsync(context, actions, verifier, store, health, logger));
+        await app.StartAsync(cancellationToken);
+        return new ApiEndpoint(app);
+    }
+
+    private static async Task HandleAsync(HttpContext context, ApiActionTable actions, ISignatureVerifier verifier, IConfigurationStore store, ITargetHealthSource health, ILogger logger)
+    {
+        var requestId = Guid.NewGuid().ToString();
+        string? version = null;
+        try
+        {
+            var body = await ReadBodyAsync(context.Request);
+            var parameters = ParseParameters(context.Request, body);
+            version = parameters.GetValueOrDefault("Version");
+            var action = parameters.GetValueOrDefault("Action");
+            var identity = verifier.Verify(context.Request, body);
+            if (string.IsNullOrEmpty(action))
+                throw new ApiException("MissingAction", "Missing Action");
+            if (!actions.TryGet(version ?? "", action, out var handler))
+                throw new ApiException("InvalidAction", $"Could not find operation {action} for version {version ?? "NO_VERSION_SPECIFIED"}");
+
+            var call = new ApiCall(new QueryParameters(parameters), identity.Region, identity.AccountId, store, health);
+            var result = await handler(call);
+            await WriteAsync(context, 200, requestId, AwsXmlWriter.Response(action, ApiActionTable.NamespaceFor(version), requestId, result));
+        }
+        catch (ApiException error)
+        {
+            await WriteAsync(context, error.StatusCode, requestId, AwsXmlWriter.Error(error, ApiActionTable.NamespaceFor(version), requestId));
+        }
+        catch (Exception unexpected) when (unexpected is not OperationCanceledException)
+        {
+            logger.LogError(unexpected, "API request {RequestId} failed", requestId);
+            var error = new ApiException("InternalFailure", "The request processing has failed because of an unknown error, exception or failure.", 500);
+            await WriteAsync(context, 500, requestId, AwsXmlWriter.Error(error, ApiActionTable.NamespaceFor(version), requestId));
+        }
+    }
+
+    private static async Task<byte[]> ReadBodyAsync(HttpRequest request)
+    {
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer);
+        return buffer.ToArray();
+    }
+
+    /// <summary>Form body parameters, plus query-string ones (GET form). Values are form-decoded ('+' is a space).</summary>
+    private static Dictionary<string, string> ParseParameters(HttpRequest request, byte[] body)
+    {
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in request.Query) parameters[key] = value.ToString();
+        if (body.Length > 0)
+        {
+            foreach (var pair in Encoding.UTF8.GetString(body).Split('&', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var eq = pair.IndexOf('=');
+                var key = Decode(eq < 0 ? pair : pair[..eq]);
+                parameters[key] = eq < 0 ? "" : Decode(pair[(eq + 1)..]);
+            }
+        }
+        return parameters;
+    }
+
+    private static string Decode(string text) => WebUtility.UrlDecode(text);
+
+    private static Task WriteAsync(HttpContext context, int status, string requestId, string xml)
+    {
+        var response = context.Response;
+        response.StatusCode = status;
+        response.ContentType = "text/xml";
+        response.Headers["x-amzn-RequestId"] = requestId;
+        return response.WriteAsync(xml, Encoding.UTF8);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
