@@ -151,6 +151,22 @@ public sealed partial class ForwardedHeaderTests
     }
 
     [Fact]
+    public async Task Expect_100_continue_is_answered_by_the_load_balancer_and_not_forwarded()
+    {
+        await using var setup = await StartAsync(mode: null);
+
+        var echoed = await setup.Elbe.EchoAsync(r =>
+        {
+            r.Method = HttpMethod.Post;
+            r.Headers.ExpectContinue = true;
+            r.Content = new StringContent("payload");
+        });
+
+        Assert.Equal("POST", echoed.Method);
+        Assert.Null(echoed.Header("Expect"));
+    }
+
+    [Fact]
     public async Task Method_path_and_query_reach_the_target_unchanged()
     {
         await using var setup = await StartAsync(mode: null);

@@ -103,6 +103,53 @@ public sealed class LoadBalancerErrorTests(LoadBalancerErrorTests.ErrorFixture e
     }
 
     [Fact]
+    public async Task A_single_header_over_16K_answers_400()
+    {
+        var response = await RawHttpExchange.SendAsync(errors.Harness.NodeAddress(), CfnTemplate.ListenerPort,
+            $"GET / HTTP/1.1\r\nHost: test\r\nX-Big: {new string('h', 17 * 1024)}\r\nConnection: close\r\n\r\n");
+        AssertErrorPage(response, 400);
+    }
+
+    [Fact]
+    public async Task Headers_totalling_over_64K_answer_400()
+    {
+        var headers = string.Concat(Enumerable.Range(0, 5).Select(i => $"X-Part-{i}: {new string('h', 14 * 1024)}\r\n"));
+        var response = await RawHttpExchange.SendAsync(errors.Harness.NodeAddress(), CfnTemplate.ListenerPort,
+            $"GET / HTTP/1.1\r\nHost: test\r\n{headers}Connection: close\r\n\r\n");
+        AssertErrorPage(response, 400);
+    }
+
+    [Fact]
+    public async Task Headers_totalling_40K_are_forwarded()
+    {
+        // Kestrel's own default total is 32 K; ALB allows 64 K with no single header over 16 K.
+        var headers = string.Concat(Enumerable.Range(0, 3).Select(i => $"X-Part-{i}: {new string('h', 13 * 1024)}\r\n"));
+        var response = await RawHttpExchange.SendAsync(errors.Harness.NodeAddress(), CfnTemplate.ListenerPort,
+            $"GET / HTTP/1.1\r\nHost: test\r\n{headers}Connection: close\r\n\r\n");
+        Assert.True(response.StatusCode == 200, $"Expected 200, got: {response}");
+        Assert.Equal("backend=ok", response.Body);
+    }
+
+    [Fact]
+    public async Task A_response_header_over_32K_answers_502_and_a_smaller_one_passes()
+    {
+        using var small = await errors.Harness.GetAsync("/bigheader?bytes=20000");
+        Assert.Equal(HttpStatusCode.OK, small.StatusCode);
+        Assert.Equal(20000, small.Headers.GetValues("X-Big").Single().Length);
+
+        using var large = await errors.Harness.GetAsync("/bigheader?bytes=40000");
+        await AssertErrorPageAsync(large, HttpStatusCode.BadGateway);
+    }
+
+    [Fact]
+    public async Task A_client_that_stops_mid_request_past_the_idle_timeout_gets_408()
+    {
+        // The headers never end; with a 1 s idle timeout the load balancer gives up long before the exchange's 10 s limit.
+        var response = await RawHttpExchange.SendAsync(errors.Harness.NodeAddress(), CfnTemplate.ListenerPort, "GET / HTTP/1.1\r\nHost: test\r\n");
+        AssertErrorPage(response, 408);
+    }
+
+    [Fact]
     public async Task Transfer_encoding_gzip_answers_501()
     {
         var response = await RawHttpExchange.SendAsync(errors.Harness.NodeAddress(), CfnTemplate.ListenerPort,

@@ -110,6 +110,12 @@ public sealed class BackendServer : IAsyncDisposable
                 context.Response.Headers.Append("Set-Cookie", $"{cookieName}={self!.Name}-{Guid.NewGuid():N}; Path=/");
             await context.Response.WriteAsync("backend=" + self!.Name);
         });
+        app.Map("/bigheader", async (HttpContext context) =>
+        {
+            var bytes = int.TryParse(context.Request.Query["bytes"], out var parsed) ? Math.Clamp(parsed, 0, 256 * 1024) : 1024;
+            context.Response.Headers["X-Big"] = new string('x', bytes);
+            await context.Response.WriteAsync("backend=" + self!.Name);
+        });
         app.Map("/ws", async (HttpContext context) =>
         {
             if (!context.WebSockets.IsWebSocketRequest)
