@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Elbe.ControlPlane.State;
+using Elbe.Model.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -60,6 +61,12 @@ public sealed class ApiEndpoint : IAsyncDisposable
         catch (ApiException error)
         {
             await WriteAsync(context, error.StatusCode, requestId, AwsXmlWriter.Error(error, ApiActionTable.NamespaceFor(version), requestId));
+        }
+        catch (ModelValidationException invalid)
+        {
+            // The model's validators name AWS error codes already; every one of them is a 400.
+            var error = new ApiException(invalid.Code, invalid.Message);
+            await WriteAsync(context, 400, requestId, AwsXmlWriter.Error(error, ApiActionTable.NamespaceFor(version), requestId));
         }
         catch (Exception unexpected) when (unexpected is not OperationCanceledException)
         {

@@ -1,0 +1,8 @@
+namespace Elbe.ControlPlane.Api.Actions;
+
+public static class TargetGroupActions
+{
+    public static void Register(ApiActionTable table)
+    {
+    }
+}
