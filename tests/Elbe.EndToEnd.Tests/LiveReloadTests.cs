@@ -101,6 +101,31 @@ public sealed class LiveReloadTests
     }
 
     [Fact]
+    public async Task An_invalid_condition_value_is_refused_pointing_at_that_value()
+    {
+        await using var a = await BackendServer.StartAsync("a");
+        await using var b = await BackendServer.StartAsync("b");
+        await using var elbe = await ElbeHarness.StartAsync(TwoGroups(a, b).ToString());
+        await elbe.WaitForHealthyAsync("GroupA", a.Port);
+
+        // A host-header value must contain a dot; the second value breaks that rule.
+        var broken = TwoGroups(a, b)
+            .Rule("NoDot", 5, """
+                - Field: host-header
+                  HostHeaderConfig:
+                    Values:
+                      - fine.example.com
+                      - localhost
+                """, CfnActions.Forward("GroupB"))
+            .ToString();
+        var error = await elbe.ReloadExpectingRefusalAsync(broken);
+
+        Assert.True(error.Message.Contains("HostHeaderConfig.Values[1]", StringComparison.Ordinal), $"The error should name the property path: {error.Message}");
+        Assert.Equal(TemplateLocation.LineOf(broken, "- localhost"), TemplateLocation.LineNamedAfterFile(error.Message, ElbeHarness.TemplateFileName));
+        Assert.Equal("a", await elbe.GetBackendAsync("/", r => r.Headers.Host = "fine.example.com"));
+    }
+
+    [Fact]
     public async Task A_good_edit_after_a_refused_one_applies()
     {
         await using var a = await BackendServer.StartAsync("a");
