@@ -1,9 +1,10 @@
 using Elbe.ControlPlane.State;
+using Elbe.Model.Resources;
 
 namespace Elbe.ControlPlane.Api;
 
 /// <summary>One API request on its way through a handler: its parameters and what the handler may use.</summary>
-public sealed class ApiCall(QueryParameters parameters, string region, string accountId, IConfigurationStore store, ITargetHealthSource health)
+public sealed class ApiCall(QueryParameters parameters, string region, string accountId, IConfigurationStore store, ITargetHealthSource health, IReadOnlyList<Subnet>? subnets = null)
 {
     public QueryParameters Parameters { get; } = parameters;
     /// <summary>From the SigV4 credential scope; used for ARNs and DNS names of new resources.</summary>
@@ -11,6 +12,8 @@ public sealed class ApiCall(QueryParameters parameters, string region, string ac
     public string AccountId { get; } = accountId;
     public IConfigurationStore Store { get; } = store;
     public ITargetHealthSource Health { get; } = health;
+    /// <summary>The subnets this server has (the default VPC unless the server config maps others); load balancer nodes are placed in them.</summary>
+    public IReadOnlyList<Subnet> Subnets { get; } = subnets ?? Zones.DefaultSubnets(region);
 }
 
 /// <summary>
