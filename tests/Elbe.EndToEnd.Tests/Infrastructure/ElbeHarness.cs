@@ -146,15 +146,10 @@ public sealed class ElbeHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        try
-        {
-            var dispose = Server.DisposeAsync().AsTask();
-            await Task.WhenAny(dispose, Task.Delay(TimeSpan.FromSeconds(10)));
-        }
-        catch (NotImplementedException)
-        {
-            // The product surface is still being filled in; the test itself already reported what failed.
-        }
+        var dispose = Server.DisposeAsync().AsTask();
+        // A shutdown that hangs must not hang the suite; the test's own assertions have already run.
+        if (await Task.WhenAny(dispose, Task.Delay(TimeSpan.FromSeconds(10))) == dispose)
+            await dispose;
         TryDelete(directory);
     }
 
