@@ -11,6 +11,9 @@ public sealed record RuleAction
     public ForwardConfig? Forward { get; init; }
     public RedirectConfig? Redirect { get; init; }
     public FixedResponseConfig? FixedResponse { get; init; }
+    public AuthenticateOidcConfig? AuthenticateOidc { get; init; }
+    public AuthenticateCognitoConfig? AuthenticateCognito { get; init; }
+    public JwtValidationConfig? JwtValidation { get; init; }
 
     /// <summary>The target groups this forward sends to, whichever of the two forms was used.</summary>
     public ImmutableArray<WeightedTargetGroup> ForwardTargetGroups =>
@@ -26,6 +29,7 @@ public static class ActionTypes
     public const string FixedResponse = "fixed-response";
     public const string AuthenticateOidc = "authenticate-oidc";
     public const string AuthenticateCognito = "authenticate-cognito";
+    public const string JwtValidation = "jwt-validation";
 }
 
 public sealed record ForwardConfig
@@ -55,3 +59,44 @@ public sealed record FixedResponseConfig
     public string? ContentType { get; init; }
     public string? MessageBody { get; init; }
 }
+
+/// <summary>Shared by the OIDC and Cognito authenticate actions: the session cookie and what to do without one.</summary>
+public sealed record AuthenticationSession
+{
+    public string SessionCookieName { get; init; } = "AWSELBAuthSessionCookie";
+    public string Scope { get; init; } = "openid";
+    public long SessionTimeout { get; init; } = 604800;
+    public ImmutableSortedDictionary<string, string>? AuthenticationRequestExtraParams { get; init; }
+    /// <summary>deny, allow or authenticate.</summary>
+    public string OnUnauthenticatedRequest { get; init; } = "authenticate";
+}
+
+public sealed record AuthenticateOidcConfig
+{
+    public required string Issuer { get; init; }
+    public required string AuthorizationEndpoint { get; init; }
+    public required string TokenEndpoint { get; init; }
+    public required string UserInfoEndpoint { get; init; }
+    public required string ClientId { get; init; }
+    /// <summary>Stored so the action can run; the API never returns it.</summary>
+    public string? ClientSecret { get; init; }
+    public AuthenticationSession Session { get; init; } = new();
+}
+
+public sealed record AuthenticateCognitoConfig
+{
+    public required string UserPoolArn { get; init; }
+    public required string UserPoolClientId { get; init; }
+    public required string UserPoolDomain { get; init; }
+    public AuthenticationSession Session { get; init; } = new();
+}
+
+public sealed record JwtValidationConfig
+{
+    public required string JwksEndpoint { get; init; }
+    public required string Issuer { get; init; }
+    public ImmutableArray<JwtClaimRequirement> AdditionalClaims { get; init; } = [];
+}
+
+/// <summary>A claim the token must carry. <see cref="Format"/> is single-string, string-array or space-separated-values.</summary>
+public sealed record JwtClaimRequirement(string Format, string Name, ImmutableArray<string> Values);
