@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Compares Elbe with HAProxy and a bare YARP forwarder in one run, against one shared backend.
-# Usage: bench/run.sh            (env: DURATION=10 WARMUP=3 SKIP_BUILD=1 to reuse bench/out)
+# Usage: bench/run.sh      (env: DURATION=10 WARMUP=3 ROUNDS=2, SKIP_BUILD=1 to reuse bench/out)
 # Writes the tables to stdout and to bench/results/latest.md; raw wrk output goes to bench/logs/.
 set -euo pipefail
 
@@ -10,6 +10,9 @@ OUT="$BENCH/out"
 LOGS="$BENCH/logs"
 DURATION="${DURATION:-10}"
 WARMUP="${WARMUP:-3}"
+# Every proxy is measured once per round, rounds interleaved, and the best round counts: other work on this
+# shared machine (builds, tests) slows whichever proxy happens to run alongside it.
+ROUNDS="${ROUNDS:-2}"
 
 BACKEND_ADDR=127.0.0.1:9101
 ELBE_URL=http://127.1.1.4:8090/          # node 1 of the ALB in bench/elbe.yaml
@@ -115,8 +118,8 @@ measure() {
     for scenario in "${SCENARIOS[@]}"; do
         scenario_args "$scenario"
         $PIN_LOAD wrk "${WRK_ARGS[@]}" -d"${WARMUP}s" "$url" > /dev/null
-        $PIN_LOAD wrk "${WRK_ARGS[@]}" -d"${DURATION}s" --latency "$url" > "$LOGS/$name.$scenario.wrk"
-        printf '%s\t%s\t%s\n' "$scenario" "$name" "$(awk -f "$BENCH/wrk-summary.awk" "$LOGS/$name.$scenario.wrk")" | tee -a "$RESULTS" >&2
+        $PIN_LOAD wrk "${WRK_ARGS[@]}" -d"${DURATION}s" --latency "$url" > "$LOGS/$name.$scenario.round$round.wrk"
+        printf '%s\t%s\t%s\n' "$scenario" "$name" "$(awk -f "$BENCH/wrk-summary.awk" "$LOGS/$name.$scenario.round$round.wrk")" | tee -a "$RESULTS" >&2
     done
 }
 
@@ -142,25 +145,28 @@ BACKEND_PID=$!
 PIDS+=("$BACKEND_PID")
 wait_for_200 "http://$BACKEND_ADDR/"
 
-# The backend must not be what limits the proxies: measure it on wrk's core (the ceiling every proxied run
-# lives under) and, moved for a moment, on a core of its own.
-measure backend-shared "http://$BACKEND_ADDR/"
-if [ -n "$PIN_BACKEND" ]; then
-    taskset -a -p -c 1 "$BACKEND_PID" > /dev/null
-    measure backend-own "http://$BACKEND_ADDR/"
-    taskset -a -p -c 0 "$BACKEND_PID" > /dev/null
-fi
+for round in $(seq "$ROUNDS"); do
+    log "round $round of $ROUNDS"
+    # The backend must not be what limits the proxies: measure it on wrk's core (the ceiling every proxied run
+    # lives under) and, in the first round, moved for a moment to a core of its own.
+    measure backend-shared "http://$BACKEND_ADDR/"
+    if [ -n "$PIN_BACKEND" ] && [ "$round" = 1 ]; then
+        taskset -a -p -c 1 "$BACKEND_PID" > /dev/null
+        measure backend-own "http://$BACKEND_ADDR/"
+        taskset -a -p -c 0 "$BACKEND_PID" > /dev/null
+    fi
 
-# --- proxies -----------------------------------------------------------------------------------------------
-# Elbe runs from bench/ so the template path is relative, as a user would give it.
-run_proxy elbe "$ELBE_URL" 127.1.1.4:8090 \
-    bash -c "cd '$BENCH' && exec '$OUT/elbe/elbe' serve --config elbe.yaml --data '$LOGS/elbe-data' --api 127.0.0.1:4599"
-run_proxy haproxy "$HAPROXY_URL" 127.0.0.1:8091 \
-    haproxy -db -f "$BENCH/haproxy.cfg"
-run_proxy yarp "$YARP_URL" 127.0.0.1:8092 \
-    "$OUT/yarp/yarp-baseline" 127.0.0.1:8092 "http://$BACKEND_ADDR"
-run_proxy yarp-log "$YARP_LOG_URL" 127.0.0.1:8093 \
-    "$OUT/yarp/yarp-baseline" 127.0.0.1:8093 "http://$BACKEND_ADDR" --log-forwarder
+    # Elbe runs from bench/ so the template path is relative, as a user would give it.
+    run_proxy elbe "$ELBE_URL" 127.1.1.4:8090 \
+        bash -c "cd '$BENCH' && exec '$OUT/elbe/elbe' serve --config elbe.yaml --data '$LOGS/elbe-data' --api 127.0.0.1:4599"
+    run_proxy haproxy "$HAPROXY_URL" 127.0.0.1:8091 \
+        haproxy -db -f "$BENCH/haproxy.cfg"
+    run_proxy yarp "$YARP_URL" 127.0.0.1:8092 \
+        "$OUT/yarp/yarp-baseline" 127.0.0.1:8092 "http://$BACKEND_ADDR"
+    run_proxy yarp-log "$YARP_LOG_URL" 127.0.0.1:8093 \
+        "$OUT/yarp/yarp-baseline" 127.0.0.1:8093 "http://$BACKEND_ADDR" --log-forwarder
+
+done
 
 # --- report ------------------------------------------------------------------------------------------------
 REPORT="$BENCH/results/latest.md"
@@ -170,7 +176,8 @@ REPORT="$BENCH/results/latest.md"
     echo "- when: $(date -u '+%Y-%m-%d %H:%M UTC'), Elbe commit $(git -C "$REPO" rev-parse --short HEAD)"
     echo "- machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
     echo "- CPU layout: $LAYOUT"
-    echo "- each measurement: ${WARMUP} s warm-up, then ${DURATION} s measured; one backend (Kestrel, 13-byte body)"
+    echo "- each measurement: ${WARMUP} s warm-up, then ${DURATION} s measured; best of $ROUNDS interleaved rounds; one backend (Kestrel, 13-byte body)"
+    echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine disturbs runs)"
     echo "- $(haproxy -v | head -1 | cut -d' ' -f1-3) with nbthread 1; $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2); .NET SDK $(dotnet --version)"
     echo
     awk -f "$BENCH/results-table.awk" "$SCENARIO_LIST" "$RESULTS"
