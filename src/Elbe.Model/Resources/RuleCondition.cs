@@ -15,6 +15,10 @@ public sealed record RuleCondition
     public string? HttpHeaderName { get; init; }
     /// <summary>Key/value pairs, for query-string only. A null key matches any key.</summary>
     public ImmutableArray<QueryStringPair> QueryStringValues { get; init; } = [];
+    /// <summary>Regular expressions for host-header, path-pattern and http-header, instead of or besides wildcard Values.</summary>
+    public ImmutableArray<string> RegexValues { get; init; } = [];
+    /// <summary>source-ip only: ipv4 or ipv6 when the request said so.</summary>
+    public string? SourceIpAddressType { get; init; }
 }
 
 public sealed record QueryStringPair(string? Key, string Value);

@@ -18,6 +18,8 @@ public sealed record TargetGroup
     /// <summary>Only the keys a user set; <see cref="Attributes.TargetGroupAttributes"/> supplies defaults.</summary>
     public ImmutableSortedDictionary<string, string> Attributes { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
     public ImmutableArray<Tag> Tags { get; init; } = [];
+    /// <summary>The port a target's control agent listens on (new in ELBv2); null when unset.</summary>
+    public int? TargetControlPort { get; init; }
 }
 
 /// <summary>Defaults are ALB's for an HTTP/HTTPS instance or ip target group.</summary>
@@ -38,4 +40,8 @@ public sealed record HealthCheckSettings
 }
 
 /// <summary>A registered target: an instance id, an IP address, or a Lambda/ALB ARN.</summary>
-public sealed record TargetDescription(string Id, int? Port = null, string? AvailabilityZone = null);
+public sealed record TargetDescription(string Id, int? Port = null, string? AvailabilityZone = null)
+{
+    /// <summary>QUIC and TCP_QUIC target groups only: 0x and 16 lowercase hex digits.</summary>
+    public string? QuicServerId { get; init; }
+}

@@ -50,14 +50,37 @@ public static class TargetGroupValidator
                 errors.Add(ErrorCodes.ValidationError, $"Target group port must be between 1 and 65535; '{port}' is not valid", arn, "Port");
         }
 
+        CheckKind(group, errors);
         CheckHealthCheck(group, errors);
-        if (IsApplicationTargetGroup(group)) CheckAttributes(group, errors);
+        CheckAttributes(group, errors);
         CheckTargets(group, knownInstanceIds, errors);
     }
 
     /// <summary>A target group an ALB forwards to: HTTP/HTTPS protocol, or a Lambda function.</summary>
     public static bool IsApplicationTargetGroup(TargetGroup group) =>
         group.TargetType == "lambda" || group.Protocol is "HTTP" or "HTTPS";
+
+    /// <summary>Combinations only some kinds of group allow: alb-type groups are TCP, GENEVE groups use port 6081.</summary>
+    private static void CheckKind(TargetGroup group, ValidationErrorList errors)
+    {
+        var arn = group.Arn;
+        if (group.TargetType == "alb")
+        {
+            if (group.Protocol != "TCP")
+                errors.Add(ErrorCodes.ValidationError, "A target group with target type 'alb' must use the TCP protocol", arn, "Protocol");
+            if (group.HealthCheck.Protocol is not ("HTTP" or "HTTPS"))
+                errors.Add(ErrorCodes.ValidationError, "A target group with target type 'alb' supports only HTTP and HTTPS health checks", arn, "HealthCheckProtocol");
+        }
+        if (group.Protocol == "GENEVE")
+        {
+            if (group.Port is { } port and not 6081)
+                errors.Add(ErrorCodes.ValidationError, $"A GENEVE target group must use port 6081; '{port}' is not valid", arn, "Port");
+            if (group.TargetType is not ("instance" or "ip"))
+                errors.Add(ErrorCodes.ValidationError, $"A GENEVE target group supports only the instance and ip target types", arn, "TargetType");
+            if (group.HealthCheck.Protocol != "TCP" && group.HealthCheck.MatcherHttpCode != "200-399")
+                errors.Add(ErrorCodes.ValidationError, "The health check matcher of a GENEVE target group must be '200-399'", arn, "Matcher.HttpCode");
+        }
+    }
 
     private static void CheckHealthCheck(TargetGroup group, ValidationErrorList errors)
     {
@@ -114,7 +137,7 @@ public static class TargetGroupValidator
     private static void CheckAttributes(TargetGroup group, ValidationErrorList errors)
     {
         var arn = group.Arn;
-        var definitions = TargetGroupAttributes.Application;
+        var definitions = TargetGroupAttributeSets.For(group);
         var allValid = true;
         foreach (var (key, value) in group.Attributes)
         {
@@ -127,6 +150,19 @@ public static class TargetGroupValidator
         if (!allValid) return;
 
         var set = new AttributeSet(group.Attributes, definitions);
+        if (group.Protocol == "GENEVE")
+        {
+            if (set.Get(GatewayTargetGroupAttributes.FailoverOnDeregistration) != set.Get(GatewayTargetGroupAttributes.FailoverOnUnhealthy))
+                errors.Add(ErrorCodes.ValidationError, "target_failover.on_deregistration and target_failover.on_unhealthy must have the same value", arn, $"Attributes[{GatewayTargetGroupAttributes.FailoverOnDeregistration}]");
+            return;
+        }
+        if (!IsApplicationTargetGroup(group))
+        {
+            if (set.GetBool(NetworkTargetGroupAttributes.UnhealthyConnectionTermination) && set.GetInt(NetworkTargetGroupAttributes.UnhealthyDrainingInterval) > 0)
+                errors.Add(ErrorCodes.ValidationError, "A draining interval for unhealthy targets needs target_health_state.unhealthy.connection_termination.enabled set to false", arn, $"Attributes[{NetworkTargetGroupAttributes.UnhealthyDrainingInterval}]");
+            return;
+        }
+        if (group.TargetType == "lambda") return;
         var algorithm = set.Get(TargetGroupAttributes.Algorithm);
         if (algorithm is "least_outstanding_requests" or "weighted_random" && set.GetInt(TargetGroupAttributes.SlowStart) > 0)
             errors.Add(ErrorCodes.ValidationError, $"Slow start cannot be combined with the '{algorithm}' algorithm", arn, $"Attributes[{TargetGroupAttributes.SlowStart}]");
