@@ -1,0 +1,105 @@
+using Elbe.Hosting;
+using Elbe.Model.Resources;
+
+namespace Elbe.Api.Tests.Infrastructure;
+
+/// <summary>
+/// One ElbeServer with no template (API only) on 127.0.0.1 and a free port, with its own data directory and loopback
+/// subnets, plus a signed client and an AWS CLI aimed at it. <see cref="RestartAsync"/> starts a new server on the
+/// same data directory, to test what survives a restart.
+/// </summary>
+public sealed class ApiHarness : IAsyncDisposable
+{
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
+
+    static ApiHarness()
+    {
+        // Until ElbeServerOptions carries the key pair, the server reads it from the environment, which is per
+        // process: every harness here accepts the same pair, so that is harmless.
+        Environment.SetEnvironmentVariable("ELBE_ACCESS_KEY_ID", TestCredentials.AccessKeyId);
+        Environment.SetEnvironmentVariable("ELBE_SECRET_ACCESS_KEY", TestCredentials.SecretAccessKey);
+    }
+
+    private readonly DirectoryInfo _directory;
+
+    private ApiHarness(ElbeServerOptions options, ElbeServer server, DirectoryInfo directory)
+    {
+        Options = options;
+        Server = server;
+        _directory = directory;
+        BaseUrl = new Uri($"http://{options.ApiEndpoint}/");
+        Client = new SignedApiClient(BaseUrl);
+        Cli = new AwsCli(BaseUrl);
+    }
+
+    public ElbeServerOptions Options { get; }
+    public ElbeServer Server { get; private set; }
+    public Uri BaseUrl { get; }
+    public SignedApiClient Client { get; }
+    public AwsCli Cli { get; }
+    public string DataDirectory => Options.DataDirectory;
+    public IReadOnlyList<Subnet> Subnets => Options.Subnets!;
+
+    /// <summary>A client for the Classic ELB API (Version 2012-06-01) on the same endpoint.</summary>
+    public SignedApiClient ClassicClient() => new(BaseUrl) { Version = SignedApiClient.ClassicVersion };
+
+    public static async Task<ApiHarness> StartAsync(double timeScale = 0.1)
+    {
+        var directory = Directory.CreateTempSubdirectory("elbe-api-");
+        try
+        {
+            var options = new ElbeServerOptions
+            {
+                ApiEndpoint = $"127.0.0.1:{FreePort.Next()}",
+                DataDirectory = Path.Combine(directory.FullName, "data"),
+                Subnets = ApiSubnets.Allocate(),
+                TimeScale = timeScale,
+            };
+            return new ApiHarness(options, await StartServerAsync(options), directory);
+        }
+        catch
+        {
+            TryDelete(directory);
+            throw;
+        }
+    }
+
+    /// <summary>Stops the server and starts a new one with the same options, data directory included.</summary>
+    public async Task RestartAsync()
+    {
+        await StopServerAsync();
+        Server = await StartServerAsync(Options);
+    }
+
+    private static async Task<ElbeServer> StartServerAsync(ElbeServerOptions options)
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        return await ElbeServer.StartAsync(options, cancellationToken: timeout.Token);
+    }
+
+    private async Task StopServerAsync()
+    {
+        var dispose = Server.DisposeAsync().AsTask();
+        var finished = await Task.WhenAny(dispose, Task.Delay(TimeSpan.FromSeconds(10)));
+        Assert.True(finished == dispose, "ElbeServer did not stop within 10 s.");
+        await dispose;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        try { await StopServerAsync(); }
+        catch (Exception)
+        {
+            // The test already reported what failed; a server that will not stop must not hide that.
+        }
+        TryDelete(_directory);
+    }
+
+    private static void TryDelete(DirectoryInfo directory)
+    {
+        try { directory.Delete(recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+}
