@@ -17,4 +17,5 @@ public sealed record ElbeConfiguration
     public ImmutableArray<ListenerRule> Rules { get; init; } = [];
     public ImmutableArray<TargetGroup> TargetGroups { get; init; } = [];
     public ImmutableArray<Instance> Instances { get; init; } = [];
+    public ImmutableArray<TrustStore> TrustStores { get; init; } = [];
 }
