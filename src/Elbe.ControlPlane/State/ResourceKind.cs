@@ -1,0 +1,28 @@
+namespace Elbe.ControlPlane.State;
+
+/// <summary>The kinds of resource the store keeps, one row each.</summary>
+public enum ResourceKind { LoadBalancer, Listener, Rule, TargetGroup, Instance }
+
+internal static class ResourceKindNames
+{
+    // Stored as text, not as the enum's number, so reordering the enum never reinterprets old rows.
+    public static string ToStorageName(this ResourceKind kind) => kind switch
+    {
+        ResourceKind.LoadBalancer => "load-balancer",
+        ResourceKind.Listener => "listener",
+        ResourceKind.Rule => "rule",
+        ResourceKind.TargetGroup => "target-group",
+        ResourceKind.Instance => "instance",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
+    public static ResourceKind FromStorageName(string name) => name switch
+    {
+        "load-balancer" => ResourceKind.LoadBalancer,
+        "listener" => ResourceKind.Listener,
+        "rule" => ResourceKind.Rule,
+        "target-group" => ResourceKind.TargetGroup,
+        "instance" => ResourceKind.Instance,
+        _ => throw new InvalidDataException($"Unknown resource kind '{name}' in the store."),
+    };
+}
