@@ -22,6 +22,27 @@ public sealed record LoadBalancer
     /// <summary>Only the keys a user set; <see cref="Attributes.LoadBalancerAttributes"/> supplies defaults.</summary>
     public ImmutableSortedDictionary<string, string> Attributes { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
     public ImmutableArray<Tag> Tags { get; init; } = [];
+
+    /// <summary>LoadBalancerState.Code. Elbe has nothing to provision, so a load balancer is active from the start.</summary>
+    public string State { get; init; } = "active";
+    public string? CustomerOwnedIpv4Pool { get; init; }
+    /// <summary>"on"/"off"; only NLBs created with security groups have it.</summary>
+    public string? EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic { get; init; }
+    /// <summary>"on"/"off"; NLB dual-stack UDP source NAT. Null when never set.</summary>
+    public string? EnablePrefixForIpv6SourceNat { get; init; }
+    /// <summary>IpamPools.Ipv4IpamPoolId; null when none.</summary>
+    public string? Ipv4IpamPoolId { get; init; }
+    /// <summary>The capacity reservation (MinimumLoadBalancerCapacity.CapacityUnits); stored and echoed, no data plane meaning.</summary>
+    public CapacityReservation? CapacityReservation { get; init; }
+}
+
+public sealed record CapacityReservation
+{
+    public int? CapacityUnits { get; init; }
+    public DateTimeOffset LastModifiedTime { get; init; }
+    public int DecreaseRequestsRemaining { get; init; } = CapacityReservation.DailyDecreaseRequests;
+
+    public const int DailyDecreaseRequests = 4;
 }
 
 public enum LoadBalancerType { Application, Network, Gateway }
