@@ -73,7 +73,7 @@ public static class RuleValidator
                 errors.Add(ErrorCodes.ValidationError, $"A rule can have at most one '{c.Field}' condition", arn, at);
 
             var valuesAt = $"{at}.{config}.Values";
-            var count = c.Field == ConditionFields.QueryString ? c.QueryStringValues.Length : c.Values.Length;
+            var count = c.Field == ConditionFields.QueryString ? c.QueryStringValues.Length : c.Values.Length + (c.RegexValues.IsDefault ? 0 : c.RegexValues.Length);
             totalValues += count;
             var perCondition = c.Field == ConditionFields.SourceIp ? MaxSourceIpValues : MaxValuesPerCondition;
             if (count == 0)
