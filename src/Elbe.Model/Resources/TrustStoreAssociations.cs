@@ -24,6 +24,6 @@ public static class TrustStoreAssociations
         return false;
     }
 
-    // Listeners do not carry mutual-authentication settings yet; once they do, this compares their trust store ARN.
-    private static bool Uses(Listener listener, string trustStoreArn) => false;
+    private static bool Uses(Listener listener, string trustStoreArn) =>
+        string.Equals(listener.MutualAuthentication?.TrustStoreArn, trustStoreArn, StringComparison.Ordinal);
 }
