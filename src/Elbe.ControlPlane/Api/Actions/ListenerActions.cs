@@ -58,7 +58,7 @@ public static class ListenerActions
         var alpn = p.GetList("AlpnPolicy");
         var mtls = ReadMutualAuthentication(p);
         var actions = ActionShape.KeepClientSecrets(ActionShape.RequireList(p, "DefaultActions"), []);
-        var tags = LoadBalancerActions.ReadTags(p);
+        var tags = TagShape.ReadList(p) ?? [];
 
         var created = await call.Store.MutateAsync(config =>
         {

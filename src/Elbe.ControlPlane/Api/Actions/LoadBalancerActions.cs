@@ -16,7 +16,6 @@ public static class LoadBalancerActions
     public const int MaxNetworkLoadBalancers = 50;
     public const int MaxGatewayLoadBalancers = 100;
     public const int MaxArnsPerDescribe = 20;
-    public const int MaxTags = 50;
 
     private const string NotFoundMessage = "One or more load balancers not found";
 
@@ -52,7 +51,7 @@ public static class LoadBalancerActions
         var ipAddressType = CheckIpAddressType(type, p.Get("IpAddressType") ?? "ipv4");
         var securityGroups = p.GetList("SecurityGroups") is { } sgs ? CheckSecurityGroups(type, sgs) : [];
         var placements = ReadPlacements(p, type, required: false);
-        var tags = ReadTags(p);
+        var tags = TagShape.ReadList(p) ?? [];
         var prefixForIpv6 = CheckOnOff(p, "EnablePrefixForIpv6SourceNat");
         if (prefixForIpv6 is not null && type != LoadBalancerType.Network)
             throw new ApiException(ErrorCodes.InvalidConfigurationRequest, "EnablePrefixForIpv6SourceNat is supported only by Network Load Balancers");
@@ -475,28 +474,6 @@ public static class LoadBalancerActions
         if (value is not (null or "on" or "off"))
             throw ApiException.Constraint(p.MemberName(member), value, "Member must satisfy enum value set: [on, off]");
         return value;
-    }
-
-    /// <summary>Tags on a create call: keys 1-128, values up to 256, at most 50, no key twice.</summary>
-    internal static ImmutableArray<Tag> ReadTags(QueryParameters p)
-    {
-        var items = p.GetStructList("Tags");
-        if (items is null) return [];
-        var tags = ImmutableArray.CreateBuilder<Tag>(items.Count);
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var item in items)
-        {
-            var key = item.Get("Key") ?? throw ApiException.Constraint(item.MemberName("Key"), null, "Member must not be null");
-            var value = item.Get("Value") ?? "";
-            if (key.Length is < 1 or > 128)
-                throw ApiException.Constraint(item.MemberName("Key"), key, "Member must have length between 1 and 128");
-            if (value.Length > 256)
-                throw ApiException.Constraint(item.MemberName("Value"), value, "Member must have length less than or equal to 256");
-            if (!keys.Add(key)) throw new ApiException("DuplicateTagKeys", $"Tag key '{key}' is duplicated");
-            tags.Add(new Tag(key, value));
-        }
-        if (tags.Count > MaxTags) throw new ApiException("TooManyTags", "The quota for the number of tags that can be assigned to a load balancer has been reached");
-        return tags.MoveToImmutable();
     }
 
     private static Task<Action<AwsXmlWriter>?> Result(Action<AwsXmlWriter> write) => Task.FromResult<Action<AwsXmlWriter>?>(write);
