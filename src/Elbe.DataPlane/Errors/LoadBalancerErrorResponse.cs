@@ -12,15 +12,19 @@ public static class LoadBalancerErrorResponse
 {
     public const string ServerHeader = "awselb/2.0";
 
-    private static readonly FrozenDictionary<int, byte[]> Pages = new Dictionary<int, string>
+    private static readonly FrozenDictionary<int, string> Reasons = new Dictionary<int, string>
     {
-        [400] = "Bad Request", [401] = "Authorization Required", [403] = "Forbidden", [405] = "Method Not Allowed",
+        [400] = "Bad Request", [401] = "Authorization Required", [403] = "Forbidden", [405] = "Method Not Allowed", [404] = "Not Found",
         [408] = "Request Time-out", [413] = "Request Entity Too Large", [414] = "Request-URI Too Large",
         [460] = "Client Closed Request", [463] = "Bad Request", [464] = "Bad Request", [500] = "Internal Server Error",
         [501] = "Not Implemented", [502] = "Bad Gateway", [503] = "Service Temporarily Unavailable",
         [504] = "Gateway Time-out", [505] = "HTTP Version Not Supported", [561] = "Unauthorized",
-    }.ToFrozenDictionary(kv => kv.Key, kv => Encoding.ASCII.GetBytes(
+    }.ToFrozenDictionary();
+
+    private static readonly FrozenDictionary<int, byte[]> Pages = Reasons.ToFrozenDictionary(kv => kv.Key, kv => Encoding.ASCII.GetBytes(
         $"<html>\r\n<head><title>{kv.Key} {kv.Value}</title></head>\r\n<body>\r\n<center><h1>{kv.Key} {kv.Value}</h1></center>\r\n</body>\r\n</html>\r\n"));
+
+    public static string ReasonPhrase(int statusCode) => Reasons.TryGetValue(statusCode, out var reason) ? reason : "Error";
 
     public static byte[] Page(int statusCode) => Pages.TryGetValue(statusCode, out var page) ? page : Pages[500];
 

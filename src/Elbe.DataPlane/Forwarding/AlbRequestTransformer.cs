@@ -45,6 +45,33 @@ public sealed class AlbRequestTransformer(AlbSettings settings, int listenerPort
         headers.TryAddWithoutValidation("X-Amzn-Trace-Id", TraceId.Next(trace.Count == 0 ? null : trace[0]));
 
         headers.Host = HostForTarget(request.Headers.Host);
+        // ALB answers 100 Continue itself (Kestrel does when the body is first read) and never forwards Expect.
+        headers.ExpectContinue = null;
+        headers.Remove("Expect");
+    }
+
+    /// <summary>A target response whose headers exceed 32 K is not forwarded: the client gets ALB's 502.</summary>
+    public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        if (proxyResponse is not null && ResponseHeaderBytes(proxyResponse) > MaxResponseHeaderBytes)
+        {
+            await Errors.LoadBalancerErrorResponse.WriteAsync(httpContext, 502);
+            return false;
+        }
+        return await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+    }
+
+    private const int MaxResponseHeaderBytes = 32 * 1024;
+
+    private static int ResponseHeaderBytes(HttpResponseMessage response)
+    {
+        // NonValidated views count without parsing or allocating per header.
+        var total = 0;
+        foreach (var header in response.Headers.NonValidated)
+            foreach (var value in header.Value) total += header.Key.Length + value.Length + 4;
+        foreach (var header in response.Content.Headers.NonValidated)
+            foreach (var value in header.Value) total += header.Key.Length + value.Length + 4;
+        return total;
     }
 
     private string ClientEntry(ConnectionInfo connection)

@@ -1,4 +1,6 @@
+using System.IO.Pipelines;
 using System.Net;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -32,7 +34,10 @@ public sealed class ListenerHost : IAsyncDisposable
     public static async Task<ListenerHost> StartAsync(IReadOnlyList<IPAddress> addresses, ListenerRuntime runtime, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
+        var rejections = new KestrelRejectionReasons();
         builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(rejections);
+        builder.Logging.AddFilter<KestrelRejectionReasons>("Microsoft.AspNetCore.Server.Kestrel.BadRequests", LogLevel.Debug);
         KestrelServerOptions? captured = null;
         var port = runtime.Current.Listener.Port;
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -41,7 +46,11 @@ public sealed class ListenerHost : IAsyncDisposable
             kestrel.AddServerHeader = false;
             ApplyLimits(kestrel, runtime.Current);
             foreach (var address in addresses)
-                kestrel.Listen(address, port, listen => listen.Protocols = HttpProtocols.Http1);
+                kestrel.Listen(address, port, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1;
+                    listen.Use(next => connection => ServeConnectionAsync(connection, next, rejections));
+                });
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         var app = builder.Build();
@@ -49,6 +58,31 @@ public sealed class ListenerHost : IAsyncDisposable
         app.Run(handler.HandleAsync);
         await app.StartAsync(cancellationToken);
         return new ListenerHost(app, captured!, runtime, addresses);
+    }
+
+    /// <summary>Tracks the connection's activity and lets Kestrel's own rejections be answered as ALB answers them.</summary>
+    private static async Task ServeConnectionAsync(ConnectionContext connection, ConnectionDelegate next, KestrelRejectionReasons rejections)
+    {
+        var activity = new ConnectionActivity();
+        connection.Items[ConnectionActivity.ItemsKey] = activity;
+        var transport = connection.Transport;
+        var connectionId = connection.ConnectionId;
+        connection.Transport = new DuplexPipe(transport.Input, new RejectionRewritingWriter(transport.Output, activity, () => rejections.Take(connectionId)));
+        try
+        {
+            await next(connection);
+        }
+        finally
+        {
+            connection.Transport = transport;
+            rejections.Take(connectionId);
+        }
+    }
+
+    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input { get; } = input;
+        public PipeWriter Output { get; } = output;
     }
 
     /// <summary>Swaps in a new snapshot; limits that follow attributes (idle timeout) apply to new connections.</summary>
@@ -59,14 +93,15 @@ public sealed class ListenerHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// ALB's header limits (16 K request line, 64 K of headers) and its idle timeout on client connections.
+    /// ALB's request line limit (16 K) and its idle timeout on client connections. Header limits are ALB's
+    /// (16 K a line, 64 K in all) but enforced by the request handler, so Kestrel's are set above them.
     /// Body rate minimums are off: ALB only cares about idleness.
     /// </summary>
     private static void ApplyLimits(KestrelServerOptions kestrel, ListenerSnapshot snapshot)
     {
         var limits = kestrel.Limits;
         limits.MaxRequestLineSize = 16 * 1024;
-        limits.MaxRequestHeadersTotalSize = 64 * 1024;
+        limits.MaxRequestHeadersTotalSize = 128 * 1024;
         limits.MaxRequestHeaderCount = 10_000;
         limits.MaxRequestBodySize = null;
         limits.MinRequestBodyDataRate = null;

@@ -15,19 +15,20 @@ namespace Elbe.DataPlane.Listeners;
 public sealed class ListenerRequestHandler(ListenerRuntime runtime)
 {
     private const int MaxForwardedForAddresses = 30;
-    private static readonly object ConnectionStartKey = new();
+    private const int MaxHeaderBytes = 16 * 1024;
+    private const int MaxHeadersTotalBytes = 64 * 1024;
 
     public Task HandleAsync(HttpContext context)
     {
         var snapshot = runtime.Current;
         var request = context.Request;
+        TrackConnection(context, snapshot.Settings.ClientKeepAlive);
 
+        if (!HeadersWithinLimits(request.Headers)) return LoadBalancerErrorResponse.WriteAsync(context, 400);
         if (HttpMethods.IsTrace(request.Method)) return LoadBalancerErrorResponse.WriteAsync(context, 405);
         if (CountForwardedFor(request.Headers["X-Forwarded-For"]) > MaxForwardedForAddresses)
             return LoadBalancerErrorResponse.WriteAsync(context, 463);
         if (!TransferEncodingSupported(request.Headers.TransferEncoding)) return LoadBalancerErrorResponse.WriteAsync(context, 501);
-
-        CloseWhenKeepAliveElapsed(context, snapshot.Settings.ClientKeepAlive);
 
         var routing = new RoutingRequest(
             request.Method,
@@ -46,6 +47,25 @@ public sealed class ListenerRequestHandler(ListenerRuntime runtime)
         if (string.IsNullOrEmpty(raw) || raw[0] != '/') return context.Request.Path.Value ?? "/";
         var q = raw.IndexOf('?');
         return q >= 0 ? raw[..q] : raw;
+    }
+
+    /// <summary>
+    /// ALB's hard limits: one header line 16 K, all headers 64 K, answered 400. Kestrel's own limits are set
+    /// above these so the request reaches this check and gets ALB's page instead of Kestrel's 431.
+    /// </summary>
+    private static bool HeadersWithinLimits(IHeaderDictionary headers)
+    {
+        var total = 0;
+        foreach (var (name, values) in headers)
+        {
+            foreach (var value in values)
+            {
+                var line = name.Length + 2 + (value?.Length ?? 0);
+                if (line > MaxHeaderBytes) return false;
+                total += line + 2;
+            }
+        }
+        return total <= MaxHeadersTotalBytes;
     }
 
     private static int CountForwardedFor(StringValues values)
@@ -77,18 +97,19 @@ public sealed class ListenerRequestHandler(ListenerRuntime runtime)
         return true;
     }
 
-    /// <summary>client_keep_alive.seconds: a connection older than this is closed at the next response.</summary>
-    private static void CloseWhenKeepAliveElapsed(HttpContext context, TimeSpan keepAlive)
+    private static ConnectionActivity? Activity(HttpContext context) =>
+        context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(ConnectionActivity.ItemsKey, out var activity) == true ? activity as ConnectionActivity : null;
+
+    /// <summary>
+    /// Marks the connection busy until the response is fully written, so only Kestrel's own responses get
+    /// rewritten; and applies client_keep_alive.seconds: a connection older than that is closed after this response.
+    /// </summary>
+    private static void TrackConnection(HttpContext context, TimeSpan keepAlive)
     {
-        var items = context.Features.Get<IConnectionItemsFeature>()?.Items;
-        if (items is null) return;
-        var now = Environment.TickCount64;
-        if (!items.TryGetValue(ConnectionStartKey, out var started))
-        {
-            items[ConnectionStartKey] = now;
-            return;
-        }
-        if (now - (long)started! >= (long)keepAlive.TotalMilliseconds)
+        if (Activity(context) is not { } activity) return;
+        activity.RequestStarted();
+        context.Response.OnCompleted(ConnectionActivity.RequestCompleted, activity);
+        if (Environment.TickCount64 - activity.OpenedAtTicks >= (long)keepAlive.TotalMilliseconds)
             context.Response.Headers.Connection = "close";
     }
 }
