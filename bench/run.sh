@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Compares Elbe with HAProxy and a bare YARP forwarder in one run, against one shared backend.
-# Usage: bench/run.sh      (env: DURATION=10 WARMUP=3 ROUNDS=2, SKIP_BUILD=1 to reuse bench/out)
+# Usage: bench/run.sh      (env: DURATION=10 WARMUP=3 ROUNDS=2, SKIP_BUILD=1 to reuse bench/out,
+#                          REPORT=FILE instead of bench/results/latest.md)
 # Writes the tables to stdout and to bench/results/latest.md; raw wrk output goes to bench/logs/.
 set -euo pipefail
 
@@ -172,7 +173,7 @@ for round in $(seq "$ROUNDS"); do
 done
 
 # --- report ------------------------------------------------------------------------------------------------
-REPORT="$BENCH/results/latest.md"
+REPORT="${REPORT:-$BENCH/results/latest.md}"   # a quick check can write elsewhere
 {
     echo "# Elbe benchmark: latest run"
     echo
