@@ -28,6 +28,8 @@ public sealed class SqliteConfigurationStore : ConfigurationStore, IDisposable
             Mode = SqliteOpenMode.ReadWriteCreate,
             // A pooled connection would keep the file (and its exclusive lock) open after Dispose.
             Pooling = false,
+            // Only another process holding the exclusive lock makes us wait; fail fast rather than hang a start.
+            DefaultTimeout = 2,
         }.ToString());
         try
         {
