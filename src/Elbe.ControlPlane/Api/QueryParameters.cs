@@ -19,7 +19,7 @@ public sealed class QueryParameters
         _prefix = prefix;
     }
 
-    /// <summary>The member path of this view for error messages, e.g. "actions.1.member".</summary>
+    /// <summary>The raw key prefix of this view, e.g. "Actions.member.1."; <see cref="MemberName"/> gives AWS's spelling for errors.</summary>
     public string Prefix => _prefix;
 
     public bool Has(string name) => _all.ContainsKey(_prefix + name) || HasAnyUnder(name + ".");
@@ -63,7 +63,13 @@ public sealed class QueryParameters
         var items = Members(name);
         if (items is null) return null;
         var list = new List<string>(items.Count);
-        foreach (var index in items) list.Add(_all[$"{_prefix}{name}.member.{index}"]);
+        foreach (var index in items)
+        {
+            // Only structure members (Name.member.N.Field) or a zero-padded index: not a list of scalars, and no reason for a 500.
+            if (!_all.TryGetValue($"{_prefix}{name}.member.{index}", out var item))
+                throw ApiException.Validation($"Value at '{MemberName($"{name}.member.{index}")}' is not a valid string");
+            list.Add(item);
+        }
         return list;
     }
 
@@ -122,10 +128,25 @@ public sealed class QueryParameters
         return false;
     }
 
-    /// <summary>AWS names members in errors in lower camel case with list indexes, e.g. "subnets" or "tags.1.member.key".</summary>
+    /// <summary>
+    /// AWS names members in errors in lower camel case with the list index before "member", e.g. "subnets" or
+    /// "tags.1.member.key" for Tags.member.1.Key.
+    /// </summary>
     public string MemberName(string name)
     {
-        var full = _prefix + name;
-        return char.ToLowerInvariant(full[0]) + full[1..];
+        var segments = (_prefix + name).Split('.');
+        var named = new List<string>(segments.Length);
+        for (var i = 0; i < segments.Length; i++)
+        {
+            var segment = segments[i];
+            if (segment == "member" && i + 1 < segments.Length)
+            {
+                named.Add(segments[++i]);
+                named.Add("member");
+            }
+            else if (segment.Length > 0)
+                named.Add(char.ToLowerInvariant(segment[0]) + segment[1..]);
+        }
+        return string.Join('.', named);
     }
 }
