@@ -8,7 +8,8 @@ namespace Elbe.ControlPlane.State;
 /// differ to <see cref="Persist"/> (which must write them atomically or throw), and only then swaps the snapshot in.
 /// Reads of <see cref="Current"/> take no lock. <see cref="Changed"/> is raised after the writer lock is released,
 /// in commit order; a handler may see only the newest of several quick commits, never an older one after a newer.
-/// Handlers run one at a time and must not wait for another mutation to finish.
+/// Handlers run one at a time and must not wait for another mutation to finish; a handler's exception reaches the
+/// caller whose commit raised it, and that commit stands.
 /// </summary>
 public abstract class ConfigurationStore : IConfigurationStore
 {
@@ -75,6 +76,20 @@ public abstract class ConfigurationStore : IConfigurationStore
 
     /// <summary>Writes <paramref name="changes"/> all or nothing; throwing means nothing was written.</summary>
     private protected abstract void Persist(StoreChangeSet changes);
+
+    /// <summary>Runs <paramref name="action"/> while no commit is in progress or can start, e.g. to close the database.</summary>
+    private protected void ExcludingWriters(Action action)
+    {
+        _writer.Wait();
+        try
+        {
+            action();
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
 
     private async Task<bool> CommitAsync(Func<StoreSnapshot, StoreSnapshot> produce, CancellationToken cancellationToken)
     {

@@ -144,10 +144,11 @@ public sealed class SqliteConfigurationStore : ConfigurationStore, IDisposable
         transaction.Commit();
     }
 
-    public void Dispose()
+    /// <summary>Waits for a commit in progress, then closes the database; later mutations that change anything throw.</summary>
+    public void Dispose() => ExcludingWriters(() =>
     {
         if (_disposed) return;
         _disposed = true;
         _connection.Dispose();
-    }
+    });
 }

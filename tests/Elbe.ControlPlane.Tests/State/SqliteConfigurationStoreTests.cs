@@ -190,4 +190,36 @@ public sealed class SqliteConfigurationStoreTests : IDisposable
         using var first = Open();
         Assert.Throws<InvalidOperationException>(() => Open());
     }
+
+    [Fact]
+    public void Rows_from_an_older_or_newer_model_read_back_with_defaults_and_ignore_unknown_members()
+    {
+        using (Open()) { }
+        using (var connection = new SqliteConnection($"Data Source={Path.Combine(_data.Path, SqliteConfigurationStore.FileName)};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            // Only the required members, plus one the current model does not have.
+            command.CommandText = "INSERT INTO resources (kind, arn, json, origin, template_hash, seq) VALUES ('target-group', $arn, $json, 'api', NULL, 1)";
+            command.Parameters.AddWithValue("$arn", GroupArn);
+            command.Parameters.AddWithValue("$json", $$$"""{"Arn":"{{{GroupArn}}}","Name":"pool","FromTheFuture":{"x":1}}""");
+            command.ExecuteNonQuery();
+        }
+
+        using var store = Open();
+        var group = Assert.Single(store.Current.TargetGroups);
+        Assert.Equal("pool", group.Name);
+        Assert.Equal("HTTP", group.Protocol);
+        Assert.Equal("/", group.HealthCheck.Path);
+        Assert.True(group.Targets.IsEmpty);
+        Assert.Empty(group.Attributes);
+    }
+
+    [Fact]
+    public async Task Mutations_after_dispose_throw()
+    {
+        var store = Open();
+        store.Dispose();
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => Add(store, Group(GroupArn, "pool")));
+    }
 }
