@@ -43,9 +43,12 @@ public sealed class ApiResponse(HttpStatusCode status, string body, IReadOnlyDic
     public static IReadOnlyList<XElement> Members(XElement? list) =>
         list?.Elements().Where(e => e.Name.LocalName == "member").ToList() ?? [];
 
-    /// <summary>The text of a child (by local name) of an element, e.g. a field of a list member.</summary>
-    public static string? Child(XElement parent, string localName) =>
-        parent.Descendants().FirstOrDefault(e => e.Name.LocalName == localName)?.Value;
+    /// <summary>The text of the first element with this local name below <paramref name="parent"/>, e.g. a field of a list member; null when either is missing.</summary>
+    public static string? Child(XElement? parent, string localName) => ChildElement(parent, localName)?.Value;
+
+    /// <summary>The first element with this local name below <paramref name="parent"/>, e.g. a structure inside a list member.</summary>
+    public static XElement? ChildElement(XElement? parent, string localName) =>
+        parent?.Descendants().FirstOrDefault(e => e.Name.LocalName == localName);
 
     /// <summary>Asserts a 200 with the action's response document, and returns this for chaining.</summary>
     public ApiResponse AssertSuccess(string? action = null)
