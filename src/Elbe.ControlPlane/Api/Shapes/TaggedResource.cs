@@ -23,13 +23,18 @@ public static class TaggedResource
         throw InvalidArn(arn);
     }
 
-    public static bool Exists(ElbeConfiguration configuration, string arn) => IndexOf(configuration, KindOf(arn), arn) >= 0;
+    public static bool Exists(ElbeConfiguration configuration, string arn)
+    {
+        var kind = KindOf(arn);
+        return IndexOf(configuration, kind, arn) >= 0 || (kind == Kind.Rule && IsDefaultRule(configuration, arn));
+    }
 
     /// <summary>The resource's tags; its kind's NotFound error when there is no such resource.</summary>
     public static ImmutableArray<Tag> TagsOf(ElbeConfiguration configuration, string arn)
     {
         var kind = KindOf(arn);
         var index = IndexOf(configuration, kind, arn);
+        if (index < 0 && kind == Kind.Rule && IsDefaultRule(configuration, arn)) return [];
         if (index < 0) throw NotFound(kind);
         var tags = kind switch
         {
@@ -47,6 +52,9 @@ public static class TaggedResource
     {
         var kind = KindOf(arn);
         var index = IndexOf(configuration, kind, arn);
+        // A default rule is its listener's DefaultActions, with nowhere of its own to keep tags.
+        if (index < 0 && kind == Kind.Rule && IsDefaultRule(configuration, arn))
+            throw ApiException.Validation($"Tags cannot be changed on the default rule '{arn}'");
         if (index < 0) throw NotFound(kind);
         var tags = change(TagsOf(configuration, arn));
         return kind switch
@@ -76,6 +84,13 @@ public static class TaggedResource
         var parts = arn.Split(':', 6);
         if (parts.Length != 6 || parts[0] != "arn" || parts[2] != "elasticloadbalancing") throw InvalidArn(arn);
         return parts[5];
+    }
+
+    private static bool IsDefaultRule(ElbeConfiguration configuration, string arn)
+    {
+        foreach (var listener in configuration.Listeners)
+            if (string.Equals(RuleShape.DefaultRuleArn(listener.Arn), arn, StringComparison.Ordinal)) return true;
+        return false;
     }
 
     private static int IndexOf(ElbeConfiguration configuration, Kind kind, string arn) => kind switch
