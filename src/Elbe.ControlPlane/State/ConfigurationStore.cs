@@ -101,6 +101,12 @@ public abstract class ConfigurationStore : IConfigurationStore
             var changes = StoreChangeSet.Between(current, next);
             if (changes.IsEmpty) return false;
             Persist(changes);
+            // Tombstone bookkeeping alone leaves the configuration as it was: no new version, no Changed.
+            if (changes.Resources.Count == 0)
+            {
+                _snapshot = next with { Configuration = current.Configuration, Version = current.Version };
+                return false;
+            }
             _snapshot = next with { Version = current.Version + 1 };
             return true;
         }
