@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Elbe.Commands;
 using Elbe.ControlPlane.Server;
+using Elbe.ControlPlane.State;
 using Elbe.ControlPlane.Templates;
 using Elbe.Demo;
 using Elbe.Hosting;
@@ -30,10 +32,16 @@ catch (ArgumentException e)
     return 2;
 }
 
-// Not disposed: ProcessExit may fire after Main returns.
+// SIGINT and SIGTERM stop Elbe gracefully: listeners stop accepting and in-flight requests finish. The embedded
+// Kestrel hosts register their own signal handlers too, so ours must be explicit to be called at all.
 var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    stop.Cancel();
+}
 
 switch (command.Verb)
 {
@@ -59,7 +67,10 @@ static async Task<int> ServeAsync(CommandLine command, CancellationToken stop)
         Console.Error.WriteLine("elbe serve: --config FILE is required (a CloudFormation template, YAML or JSON)");
         return 2;
     }
-    using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevel.Information));
+    using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
+        .SetMinimumLevel(LogLevel.Information)
+        // YARP logs every forwarded request at Information: far too costly (and noisy) for a load balancer.
+        .AddFilter("Yarp", LogLevel.Warning));
     ServerConfig serverConfig;
     try
     {
@@ -80,7 +91,17 @@ static async Task<int> ServeAsync(CommandLine command, CancellationToken stop)
         TimeScale = command.Get("time-scale") is { } scale ? double.Parse(scale, CultureInfo.InvariantCulture) : 1.0,
     };
 
-    await using var demo = command.Get("demo-targets") is { } ports ? await DemoTargets.StartAsync(ParsePorts(ports), stop) : null;
+    DemoTargets? demo;
+    try
+    {
+        demo = command.Get("demo-targets") is { } ports ? await DemoTargets.StartAsync(ParsePorts(ports), stop) : null;
+    }
+    catch (IOException e)
+    {
+        Console.Error.WriteLine($"elbe: cannot start the demo targets: {e.Message}");
+        return 1;
+    }
+    await using var demoTargets = demo;
     ElbeServer server;
     try
     {
@@ -91,9 +112,15 @@ static async Task<int> ServeAsync(CommandLine command, CancellationToken stop)
         Console.Error.WriteLine($"elbe: the template was refused, nothing was started:\n{e.Message}");
         return 1;
     }
+    catch (TemplateMergeException e)
+    {
+        Console.Error.WriteLine($"elbe: the template clashes with resources created through the API, nothing was started:\n{string.Join("\n", e.Errors.Select(x => $"{x.Code}: {x.Message}"))}");
+        return 1;
+    }
     catch (IOException e)
     {
-        Console.Error.WriteLine($"elbe: cannot read {configPath}: {e.Message}");
+        // An unreadable template, or a listener address already in use.
+        Console.Error.WriteLine($"elbe: {e.Message}");
         return 1;
     }
     await using (server)
@@ -101,6 +128,8 @@ static async Task<int> ServeAsync(CommandLine command, CancellationToken stop)
         foreach (var lb in server.Configuration.LoadBalancers)
             Console.WriteLine($"{lb.Name} ({lb.DnsName}) nodes: {string.Join(", ", lb.Nodes.Select(n => $"{n.IpAddress} ({n.ZoneName})"))}");
         Console.WriteLine($"region {options.Region}; watching {configPath} for changes; Ctrl-C stops");
+        if (server.Credentials is { } credentials)
+            Console.WriteLine($"ELBv2 API on http://{options.ApiEndpoint}/ (region {options.Region})\n{credentials.UsageHint(options.ApiEndpoint!, options.Region)}");
         await WaitAsync(stop);
     }
     return 0;

@@ -1,3 +1,8 @@
+using System.Net;
+using Elbe.ControlPlane.Api;
+using Elbe.ControlPlane.Api.Actions;
+using Elbe.ControlPlane.Signing;
+using Elbe.ControlPlane.State;
 using Elbe.ControlPlane.Templates;
 using Elbe.DataPlane;
 using Elbe.Model.Resources;
@@ -7,44 +12,67 @@ using Microsoft.Extensions.Logging;
 namespace Elbe.Hosting;
 
 /// <summary>
-/// A running Elbe: the template (and later the API) feeding configurations to the data plane.
-/// `elbe serve` runs one; end-to-end tests start several in one process.
+/// A running Elbe. Configuration flows one way: the template and the API both change the durable store; every
+/// committed change is applied to the data plane, newest first, one at a time. `elbe serve` runs one; end-to-end
+/// tests start several in one process.
 /// </summary>
 public sealed class ElbeServer : IAsyncDisposable
 {
     private readonly ElbeServerOptions _options;
     private readonly LoadBalancingDataPlane _dataPlane;
-    private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _applyGate = new(1, 1);
+    private readonly SqliteConfigurationStore _store;
+    private readonly SemaphoreSlim _applySignal = new(0);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly object _applyGate = new();
     private TemplateWatcher? _watcher;
+    private ApiEndpoint? _api;
+    private Task? _applyLoop;
+    private ElbeConfiguration? _pending;
     private volatile ElbeConfiguration _configuration = ElbeConfiguration.Empty;
     private volatile Exception? _lastReloadError;
     private long _generation;
     private long _refusals;
 
-    private ElbeServer(ElbeServerOptions options, ILoggerFactory loggerFactory)
+    private ElbeServer(ElbeServerOptions options, ILoggerFactory loggerFactory, SqliteConfigurationStore store)
     {
         _options = options;
-        _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("Elbe");
         _dataPlane = new LoadBalancingDataPlane(loggerFactory, options.TimeScale);
+        _store = store;
     }
 
-    /// <summary>Loads the template, starts every listener, and returns once they accept connections. Throws TemplateException for a bad template.</summary>
+    /// <summary>
+    /// Opens the store, imports the template, starts every listener and the API, and returns once they accept
+    /// connections. Throws TemplateException for a bad template and TemplateMergeException when it clashes with
+    /// what the API created.
+    /// </summary>
     public static async Task<ElbeServer> StartAsync(ElbeServerOptions options, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
     {
-        var server = new ElbeServer(options, loggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        loggerFactory ??= Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
+        var credentials = options.ApiEndpoint is null ? null : ResolveCredentials(options);
+        var store = SqliteConfigurationStore.Open(options.DataDirectory, options.Region, credentials?.AccountId ?? Model.Identifiers.Arns.DefaultAccountId);
+        var server = new ElbeServer(options, loggerFactory, store);
         try
         {
             if (options.ConfigPath is { } path)
+                await store.ApplyTemplateAsync(server.LoadTemplate(path), cancellationToken: cancellationToken);
+            await server.ApplyAsync(store.Current, cancellationToken);
+            store.Changed += server.Schedule;
+            server._applyLoop = Task.Run(server.ApplyChangesAsync, CancellationToken.None);
+
+            if (options.ConfigPath is { } watched)
             {
-                var configuration = server.LoadTemplate(path);
-                await server.ApplyAsync(configuration, cancellationToken);
-                server._watcher = new TemplateWatcher(path, server.LoadContext() with { Previous = configuration });
-                server._watcher.Loaded += configuration => _ = server.ReloadAsync(configuration);
-                server._watcher.Failed += error => server.Refuse(error);
+                server._watcher = new TemplateWatcher(watched, server.LoadContext() with { Previous = store.Current });
+                server._watcher.Loaded += _ => server.ReimportTemplateInBackground(watched);
+                server._watcher.Failed += server.Refuse;
                 server._watcher.Start();
+            }
+            if (options.ApiEndpoint is { } api)
+            {
+                server.Credentials = credentials;
+                server._api = await ApiEndpoint.StartAsync(IPEndPoint.Parse(api), Elbv2Actions.CreateTable(), new SigV4Verifier(credentials!), store,
+                    new DataPlaneTargetHealth(server._dataPlane), options.Subnets, server._logger, cancellationToken);
             }
             return server;
         }
@@ -54,6 +82,9 @@ public sealed class ElbeServer : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>The key pair the API accepts (null without an API).</summary>
+    public ApiCredentials? Credentials { get; private set; }
 
     /// <summary>The configuration currently applied to the data plane.</summary>
     public ElbeConfiguration Configuration => _configuration;
@@ -92,26 +123,34 @@ public sealed class ElbeServer : IAsyncDisposable
         return list;
     }
 
+    private static ApiCredentials ResolveCredentials(ElbeServerOptions options) =>
+        options.AccessKeyId is { } key && options.SecretAccessKey is { } secret
+            ? new ApiCredentials(key, secret)
+            : ApiCredentials.Resolve(options.DataDirectory, Environment.GetEnvironmentVariables());
+
     private TemplateLoadContext LoadContext() => new() { Region = _options.Region, Subnets = _options.Subnets };
 
+    /// <summary>Loads against the store's current state, so node addresses stay put and never collide with API-made ones.</summary>
     private ElbeConfiguration LoadTemplate(string path)
     {
-        var context = LoadContext() with { Previous = _configuration };
+        var context = LoadContext() with { Previous = _store.Current };
         var configuration = TemplateLoader.Load(path, context);
         foreach (var warning in context.Warnings) _logger.LogWarning("{Warning}", warning.ToString());
         return configuration;
     }
 
-    private async Task ReloadAsync(ElbeConfiguration configuration)
+    private void ReimportTemplateInBackground(string path) => _ = ReimportTemplateAsync(path);
+
+    private async Task ReimportTemplateAsync(string path)
     {
         try
         {
-            await ApplyAsync(configuration, CancellationToken.None);
+            var result = await _store.ApplyTemplateAsync(LoadTemplate(path));
             _lastReloadError = null;
-            foreach (var warning in _watcher?.Warnings ?? []) _logger.LogWarning("{Warning}", warning.ToString());
-            _logger.LogInformation("Template reloaded and applied (generation {Generation})", Generation);
+            _logger.LogInformation("Template reloaded: {Inserted} added, {Replaced} changed, {Deleted} removed", result.Inserted.Count, result.Replaced.Count, result.Deleted.Count);
+            if (!result.ChangedAnything) Interlocked.Increment(ref _generation);
         }
-        catch (Exception error)
+        catch (Exception error) when (error is TemplateException or TemplateMergeException or IOException)
         {
             Refuse(error);
         }
@@ -124,25 +163,52 @@ public sealed class ElbeServer : IAsyncDisposable
         _logger.LogError("Template change refused, nothing of it applied:\n{Error}", error.Message);
     }
 
+    /// <summary>Store commits arrive here; only the newest pending configuration is applied.</summary>
+    private void Schedule(ElbeConfiguration configuration)
+    {
+        lock (_applyGate) _pending = configuration;
+        _applySignal.Release();
+    }
+
+    private async Task ApplyChangesAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            try { await _applySignal.WaitAsync(_stopping.Token); }
+            catch (OperationCanceledException) { return; }
+            ElbeConfiguration? next;
+            lock (_applyGate)
+            {
+                next = _pending;
+                _pending = null;
+            }
+            if (next is null) continue;
+            try
+            {
+                await ApplyAsync(next, _stopping.Token);
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                _logger.LogError(error, "Applying the configuration to the data plane failed");
+            }
+        }
+    }
+
     private async Task ApplyAsync(ElbeConfiguration configuration, CancellationToken cancellationToken)
     {
-        await _applyGate.WaitAsync(cancellationToken);
-        try
-        {
-            await _dataPlane.ApplyAsync(configuration, cancellationToken);
-            _configuration = configuration;
-            Interlocked.Increment(ref _generation);
-        }
-        finally
-        {
-            _applyGate.Release();
-        }
+        await _dataPlane.ApplyAsync(configuration, cancellationToken);
+        _configuration = configuration;
+        Interlocked.Increment(ref _generation);
     }
 
     public async ValueTask DisposeAsync()
     {
+        _stopping.Cancel();
         _watcher?.Dispose();
+        if (_api is not null) await _api.DisposeAsync();
+        if (_applyLoop is not null) await _applyLoop;
         await _dataPlane.DisposeAsync();
+        _store.Dispose();
     }
 }
 

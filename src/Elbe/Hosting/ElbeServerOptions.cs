@@ -8,7 +8,11 @@ public sealed record ElbeServerOptions
     public string? ConfigPath { get; init; }
     public string Region { get; init; } = "us-east-1";
     public string DataDirectory { get; init; } = "./data";
-    public string ApiEndpoint { get; init; } = "127.0.0.1:4580";
+    /// <summary>HOST:PORT of the ELBv2 Query API; null serves no API (`elbe serve` defaults to 127.0.0.1:4580).</summary>
+    public string? ApiEndpoint { get; init; }
+    /// <summary>The key pair the API accepts; null takes ELBE_ACCESS_KEY_ID/ELBE_SECRET_ACCESS_KEY, else a pair generated into the data directory.</summary>
+    public string? AccessKeyId { get; init; }
+    public string? SecretAccessKey { get; init; }
     /// <summary>
     /// Subnets and the addresses their nodes bind to. Null means the default VPC on loopback
     /// (127.1.1.0/24, 127.1.2.0/24, 127.1.3.0/24).
