@@ -12,14 +12,6 @@ public sealed class ApiHarness : IAsyncDisposable
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
 
-    static ApiHarness()
-    {
-        // Until ElbeServerOptions carries the key pair, the server reads it from the environment, which is per
-        // process: every harness here accepts the same pair, so that is harmless.
-        Environment.SetEnvironmentVariable("ELBE_ACCESS_KEY_ID", TestCredentials.AccessKeyId);
-        Environment.SetEnvironmentVariable("ELBE_SECRET_ACCESS_KEY", TestCredentials.SecretAccessKey);
-    }
-
     private readonly DirectoryInfo _directory;
 
     private ApiHarness(ElbeServerOptions options, ElbeServer server, DirectoryInfo directory)
@@ -54,6 +46,8 @@ public sealed class ApiHarness : IAsyncDisposable
                 DataDirectory = Path.Combine(directory.FullName, "data"),
                 Subnets = ApiSubnets.Allocate(),
                 TimeScale = timeScale,
+                AccessKeyId = TestCredentials.AccessKeyId,
+                SecretAccessKey = TestCredentials.SecretAccessKey,
             };
             return new ApiHarness(options, await StartServerAsync(options), directory);
         }
