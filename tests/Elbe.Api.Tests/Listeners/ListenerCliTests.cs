@@ -38,11 +38,6 @@ public sealed class ListenerCliTests(ApiServerFixture server) : IClassFixture<Ap
         var modified = (await Cli.RunAsync("elbv2", "modify-listener", "--listener-arn", arn, "--port", "9443")).AssertSuccess();
         Assert.Equal(9443, modified.Json.GetProperty("Listeners")[0].GetProperty("Port").GetInt32());
 
-        var attributes = (await Cli.RunAsync("elbv2", "modify-listener-attributes", "--listener-arn", arn,
-            "--attributes", "Key=routing.http.response.server.enabled,Value=false")).AssertSuccess()
-            .Json.GetProperty("Attributes").EnumerateArray().ToDictionary(a => a.GetProperty("Key").GetString()!, a => a.GetProperty("Value").GetString());
-        Assert.Equal("false", attributes["routing.http.response.server.enabled"]);
-
         (await Cli.RunAsync("elbv2", "create-listener", "--load-balancer-arn", lbArn, "--protocol", "HTTPS", "--port", "10443",
             "--default-actions", "Type=fixed-response,FixedResponseConfig={StatusCode=200}")).AssertError("ValidationError");
         (await Cli.RunAsync("elbv2", "delete-listener", "--listener-arn", arn)).AssertSuccess();

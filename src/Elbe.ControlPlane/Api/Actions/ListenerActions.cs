@@ -96,6 +96,9 @@ public static class ListenerActions
             if (existing is not null)
             {
                 if (Render(existing with { Arn = "" }) == Render(listener with { Arn = "" })) return (config, existing);
+                // A gateway's listeners all sit on "no port", so a second one is one too many rather than a clash.
+                if (lb.Type == LoadBalancerType.Gateway)
+                    throw new ApiException(ErrorCodes.TooManyListeners, $"You've reached the limit of {MaxListenersPerGatewayLoadBalancer} listeners per load balancer");
                 throw new ApiException(ErrorCodes.DuplicateListener, "A listener already exists on this port for this load balancer");
             }
             var limit = lb.Type switch
