@@ -101,7 +101,7 @@ public static class TargetActions
             {
                 var registration = group.Targets.FirstOrDefault(r => TargetDescriptionShape.SameRegistration(r, t));
                 if (registration is not null) rows.Add(Describe(group, registration, inUse, live));
-                else if (live.TryGetValue((t.Id, t.Port), out var report) && report.Health.State == TargetHealthStates.Draining)
+                else if (inUse && live.TryGetValue((t.Id, t.Port), out var report) && report.Health.State == TargetHealthStates.Draining)
                     rows.Add((report.Target with { Port = t.Port }, report.HealthCheckPort, report.Health));
                 else rows.Add((t, HealthCheckPort(group, t), TargetHealth.NotRegistered));
             }
@@ -114,9 +114,10 @@ public static class TargetActions
                 seen.Add((registration.Id, registration.Port));
                 rows.Add(Describe(group, registration, inUse, live));
             }
-            // Deregistered targets stay listed while the data plane drains them.
+            // Deregistered targets stay listed while the data plane drains them; a group no listener uses has
+            // no connections to drain.
             foreach (var (key, report) in live)
-                if (!seen.Contains(key) && report.Health.State == TargetHealthStates.Draining)
+                if (inUse && !seen.Contains(key) && report.Health.State == TargetHealthStates.Draining)
                     rows.Add((report.Target with { Port = key.Item2 }, report.HealthCheckPort, report.Health));
         }
 
