@@ -35,7 +35,7 @@ public sealed class TargetForwarder(IHttpForwarder forwarder) : IDisposable
         ForwarderError error;
         try
         {
-            error = await forwarder.SendAsync(context, "http://" + target.Endpoint, _client, listener.ForwarderConfig, listener.Transformer, target.Cutoff);
+            error = await forwarder.SendAsync(context, target.DestinationPrefix, _client, listener.ForwarderConfig, listener.Transformer, target.Cutoff);
         }
         finally
         {

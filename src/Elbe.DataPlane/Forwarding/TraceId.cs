@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Elbe.DataPlane.Forwarding;
 
 /// <summary>X-Amzn-Trace-Id handling (section 1.6): Root added when absent, Self set when a Root came in.</summary>
@@ -7,19 +5,23 @@ public static class TraceId
 {
     private const int MaxIncomingLength = 7 * 1024;
 
-    /// <summary>"1-" + 8 hex epoch seconds + "-" + 24 hex random.</summary>
+    /// <summary>
+    /// "1-" + 8 hex epoch seconds + "-" + 24 hex random. The id only has to be unique, not unguessable, so a
+    /// fast non-cryptographic source does; it runs on every request.
+    /// </summary>
     public static string NewId()
     {
-        Span<byte> random = stackalloc byte[12];
-        RandomNumberGenerator.Fill(random);
         var seconds = (uint)DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        return string.Create(35, (seconds, random.ToArray()), static (span, state) =>
+        var high = (ulong)Random.Shared.NextInt64();
+        var low = (uint)Random.Shared.Next();
+        return string.Create(35, (seconds, high, low), static (span, state) =>
         {
             span[0] = '1';
             span[1] = '-';
             state.seconds.TryFormat(span[2..10], out _, "x8");
             span[10] = '-';
-            Convert.TryToHexStringLower(state.Item2, span[11..], out _);
+            state.high.TryFormat(span[11..27], out _, "x16");
+            state.low.TryFormat(span[27..35], out _, "x8");
         });
     }
 

@@ -17,6 +17,9 @@ public sealed class TargetState(TargetDescription description, string address, i
     public string ZoneName { get; } = zoneName;
     /// <summary>"address:port", cached because it is the forwarding destination prefix and the stickiness key.</summary>
     public string Endpoint { get; } = address.Contains(':') ? $"[{address}]:{port}" : $"{address}:{port}";
+    /// <summary>"http://address:port", built once: the forwarder needs it on every request.</summary>
+    public string DestinationPrefix => _destinationPrefix ??= "http://" + Endpoint;
+    private string? _destinationPrefix;
 
     private volatile TargetHealth _health = TargetHealth.Initial;
     private int _outstanding;
