@@ -62,7 +62,7 @@ internal static class TemplateMerge
             }
             else
             {
-                merged.Add(fresh.Resource);
+                merged.Add(KeepCreationTime(fresh.Resource, stored));
                 entries[stored.Key] = entry with { TemplateHash = fresh.Hash };
                 replaced.Add(stored.Key);
             }
@@ -78,7 +78,7 @@ internal static class TemplateMerge
                 continue;
             }
             tombstones.Remove(key);
-            merged.Add(resource);
+            merged.Add(StampCreationTime(resource, DateTimeOffset.UtcNow));
             entries[key] = new ResourceEntry(resource.Kind, ResourceOrigin.Template, hash, sequence++);
             inserted.Add(key);
         }
@@ -91,4 +91,16 @@ internal static class TemplateMerge
         var result = new TemplateMergeResult { Inserted = inserted, Replaced = replaced, Deleted = deleted, Kept = kept, Conflicts = conflicts };
         return (next, result);
     }
+
+    /// <summary>
+    /// A template cannot say when a load balancer was created, so the first import does (the hash is taken
+    /// before, so it never makes the template look edited).
+    /// </summary>
+    private static KeyedResource StampCreationTime(KeyedResource resource, DateTimeOffset now) =>
+        resource.Value is LoadBalancer { CreatedTime: var created } lb && created == DateTimeOffset.UnixEpoch
+            ? resource with { Value = lb with { CreatedTime = now } }
+            : resource;
+
+    private static KeyedResource KeepCreationTime(KeyedResource fresh, KeyedResource stored) =>
+        fresh.Value is LoadBalancer lb && stored.Value is LoadBalancer old ? fresh with { Value = lb with { CreatedTime = old.CreatedTime } } : fresh;
 }
