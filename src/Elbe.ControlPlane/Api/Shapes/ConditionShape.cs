@@ -46,13 +46,13 @@ public static class ConditionShape
             throw ApiException.Validation($"Specify either Values or {configName}, not both");
 
         var regex = (config?.GetList("RegexValues") ?? c.GetList("RegexValues") ?? []).ToImmutableArray();
-        var condition = new RuleCondition { Field = field, Values = [.. legacy ?? config?.GetList("Values") ?? []], RegexValues = regex };
+        var scalarValues = field == ConditionFields.QueryString ? null : legacy ?? config?.GetList("Values");
+        var condition = new RuleCondition { Field = field, Values = [.. scalarValues ?? []], RegexValues = regex };
         return field switch
         {
             ConditionFields.HttpHeader => condition with { HttpHeaderName = config?.Get("HttpHeaderName") },
             ConditionFields.QueryString => condition with
             {
-                Values = [],
                 QueryStringValues = [.. (config?.GetStructList("Values") ?? []).Select(q => new QueryStringPair(q.Get("Key"), q.Get("Value") ?? ""))],
             },
             ConditionFields.SourceIp => condition with { SourceIpAddressType = config?.Get("IpAddressType") },
