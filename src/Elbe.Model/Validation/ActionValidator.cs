@@ -70,10 +70,6 @@ public static class ActionValidator
                     break;
                 case ActionTypes.AuthenticateOidc or ActionTypes.AuthenticateCognito or JwtValidation:
                     authCount++;
-                    if (a.Type == ActionTypes.AuthenticateOidc && a.AuthenticateOidc is null
-                        || a.Type == ActionTypes.AuthenticateCognito && a.AuthenticateCognito is null
-                        || a.Type == JwtValidation && a.JwtValidation is null)
-                        errors.Add(ErrorCodes.InvalidLoadBalancerAction, $"An action of type '{a.Type}' needs its configuration", arn, at);
                     if (listenerProtocol is not null && listenerProtocol != "HTTPS")
                         errors.Add(ErrorCodes.InvalidConfigurationRequest, $"Actions of type '{a.Type}' are supported only on HTTPS listeners", arn, at + ".Type");
                     break;
