@@ -27,7 +27,18 @@ public static class ActionShape
     public static ImmutableArray<RuleAction> RequireList(QueryParameters parameters, string member) =>
         ReadList(parameters, member) ?? throw ApiException.Constraint(parameters.MemberName(member), null, "Member must not be null");
 
-    public static RuleAction Read(QueryParameters a) => new()
+    public static RuleAction Read(QueryParameters a)
+    {
+        var action = ReadMembers(a);
+        // The template loader has no way to configure these, so this check lives with the API's reader.
+        if (action.Type == ActionTypes.AuthenticateOidc && action.AuthenticateOidc is null
+            || action.Type == ActionTypes.AuthenticateCognito && action.AuthenticateCognito is null
+            || action.Type == ActionTypes.JwtValidation && action.JwtValidation is null)
+            throw new ApiException("InvalidLoadBalancerAction", $"An action of type '{action.Type}' needs its configuration");
+        return action;
+    }
+
+    private static RuleAction ReadMembers(QueryParameters a) => new()
     {
         Type = a.Require("Type"),
         Order = a.GetInt("Order"),
