@@ -10,14 +10,16 @@ using Microsoft.Extensions.Logging;
 
 const string Usage = """
     usage:
-      elbe serve --config FILE [--server-config FILE] [--data DIR] [--api HOST:PORT] [--region REGION]
+      elbe serve [--config FILE] [--server-config FILE] [--data DIR] [--api HOST:PORT] [--region REGION]
                  [--demo-targets PORTS]
       elbe demo-targets [--ports 9001,9002,9003]
 
-    serve         runs the load balancers a CloudFormation template describes, and re-applies the
-                  template when the file changes. --demo-targets also starts demo HTTP targets on
-                  127.0.0.1 at the given comma-separated ports (for the examples/).
-                  --server-config maps subnets to real interface addresses (see README).
+    serve         runs the load balancers a CloudFormation template describes (re-applied when the
+                  file changes) and those created through the ELBv2 API on --api (default
+                  127.0.0.1:4580); state lives in SQLite under --data (default ./data).
+                  --demo-targets also starts demo HTTP targets on 127.0.0.1 at the given
+                  comma-separated ports (for the examples/). --server-config maps subnets to real
+                  interface addresses (see README).
     demo-targets  runs only the demo targets.
     """;
 
@@ -62,11 +64,6 @@ switch (command.Verb)
 static async Task<int> ServeAsync(CommandLine command, CancellationToken stop)
 {
     var configPath = command.Get("config");
-    if (configPath is null)
-    {
-        Console.Error.WriteLine("elbe serve: --config FILE is required (a CloudFormation template, YAML or JSON)");
-        return 2;
-    }
     using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
         .SetMinimumLevel(LogLevel.Information)
         // YARP logs every forwarded request at Information: far too costly (and noisy) for a load balancer.
@@ -127,7 +124,9 @@ static async Task<int> ServeAsync(CommandLine command, CancellationToken stop)
     {
         foreach (var lb in server.Configuration.LoadBalancers)
             Console.WriteLine($"{lb.Name} ({lb.DnsName}) nodes: {string.Join(", ", lb.Nodes.Select(n => $"{n.IpAddress} ({n.ZoneName})"))}");
-        Console.WriteLine($"region {options.Region}; watching {configPath} for changes; Ctrl-C stops");
+        Console.WriteLine(configPath is null
+            ? $"region {options.Region}; state in {options.DataDirectory}; Ctrl-C stops"
+            : $"region {options.Region}; state in {options.DataDirectory}; watching {configPath} for changes; Ctrl-C stops");
         if (server.Credentials is { } credentials)
             Console.WriteLine($"ELBv2 API on http://{options.ApiEndpoint}/ (region {options.Region})\n{credentials.UsageHint(options.ApiEndpoint!, options.Region)}");
         await WaitAsync(stop);

@@ -13,5 +13,5 @@ public sealed class ApiException(string code, string message, int statusCode = 4
 
     /// <summary>AWS's wording for a constraint failure on one member.</summary>
     public static ApiException Constraint(string member, string? value, string constraint) =>
-        new("ValidationError", $"1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: {constraint}");
+        new("ValidationError", $"1 validation error detected: Value {(value is null ? "null" : $"'{value}'")} at '{member}' failed to satisfy constraint: {constraint}");
 }
