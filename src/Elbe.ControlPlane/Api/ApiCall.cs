@@ -4,7 +4,7 @@ using Elbe.Model.Resources;
 namespace Elbe.ControlPlane.Api;
 
 /// <summary>One API request on its way through a handler: its parameters and what the handler may use.</summary>
-public sealed class ApiCall(QueryParameters parameters, string region, string accountId, IConfigurationStore store, ITargetHealthSource health, IReadOnlyList<Subnet>? subnets = null)
+public sealed class ApiCall(QueryParameters parameters, string region, string accountId, IConfigurationStore store, ITargetHealthSource health, IReadOnlyList<Subnet>? subnets = null, string? dataDirectory = null)
 {
     public QueryParameters Parameters { get; } = parameters;
     /// <summary>From the SigV4 credential scope; used for ARNs and DNS names of new resources.</summary>
@@ -14,6 +14,8 @@ public sealed class ApiCall(QueryParameters parameters, string region, string ac
     public ITargetHealthSource Health { get; } = health;
     /// <summary>The subnets this server has (the default VPC unless the server config maps others); load balancer nodes are placed in them.</summary>
     public IReadOnlyList<Subnet> Subnets { get; } = subnets ?? Zones.DefaultSubnets(region);
+    /// <summary>The server's data directory: where relative local paths (trust-store bundles) resolve.</summary>
+    public string DataDirectory { get; } = dataDirectory ?? Environment.CurrentDirectory;
 }
 
 /// <summary>

@@ -6,7 +6,7 @@ namespace Elbe.ControlPlane.State;
 internal static class ConfigurationResources
 {
     public static readonly IReadOnlyList<ResourceKind> Kinds =
-        [ResourceKind.LoadBalancer, ResourceKind.TargetGroup, ResourceKind.Listener, ResourceKind.Rule, ResourceKind.Instance];
+        [ResourceKind.LoadBalancer, ResourceKind.TargetGroup, ResourceKind.Listener, ResourceKind.Rule, ResourceKind.Instance, ResourceKind.TrustStore];
 
     public static Type ModelType(ResourceKind kind) => kind switch
     {
@@ -15,6 +15,7 @@ internal static class ConfigurationResources
         ResourceKind.Rule => typeof(ListenerRule),
         ResourceKind.TargetGroup => typeof(TargetGroup),
         ResourceKind.Instance => typeof(Instance),
+        ResourceKind.TrustStore => typeof(TrustStore),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -25,6 +26,7 @@ internal static class ConfigurationResources
         ResourceKind.Rule => configuration.Rules.Select(r => new KeyedResource(kind, r.Arn, r)),
         ResourceKind.TargetGroup => configuration.TargetGroups.Select(r => new KeyedResource(kind, r.Arn, r)),
         ResourceKind.Instance => configuration.Instances.Select(r => new KeyedResource(kind, r.InstanceId, r)),
+        ResourceKind.TrustStore => configuration.TrustStores.Select(r => new KeyedResource(kind, r.Arn, r)),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -41,6 +43,7 @@ internal static class ConfigurationResources
         ResourceKind.Rule => a.Rules == b.Rules,
         ResourceKind.TargetGroup => a.TargetGroups == b.TargetGroups,
         ResourceKind.Instance => a.Instances == b.Instances,
+        ResourceKind.TrustStore => a.TrustStores == b.TrustStores,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -57,6 +60,7 @@ internal static class ConfigurationResources
             Rules = [.. list.Where(r => r.Kind == ResourceKind.Rule).Select(r => (ListenerRule)r.Value)],
             TargetGroups = [.. list.Where(r => r.Kind == ResourceKind.TargetGroup).Select(r => (TargetGroup)r.Value)],
             Instances = [.. list.Where(r => r.Kind == ResourceKind.Instance).Select(r => (Instance)r.Value)],
+            TrustStores = [.. list.Where(r => r.Kind == ResourceKind.TrustStore).Select(r => (TrustStore)r.Value)],
         };
     }
 }

@@ -1,7 +1,7 @@
 namespace Elbe.ControlPlane.State;
 
 /// <summary>The kinds of resource the store keeps, one row each.</summary>
-public enum ResourceKind { LoadBalancer, Listener, Rule, TargetGroup, Instance }
+public enum ResourceKind { LoadBalancer, Listener, Rule, TargetGroup, Instance, TrustStore }
 
 internal static class ResourceKindNames
 {
@@ -13,6 +13,7 @@ internal static class ResourceKindNames
         ResourceKind.Rule => "rule",
         ResourceKind.TargetGroup => "target-group",
         ResourceKind.Instance => "instance",
+        ResourceKind.TrustStore => "trust-store",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -23,6 +24,7 @@ internal static class ResourceKindNames
         "rule" => ResourceKind.Rule,
         "target-group" => ResourceKind.TargetGroup,
         "instance" => ResourceKind.Instance,
+        "trust-store" => ResourceKind.TrustStore,
         _ => throw new InvalidDataException($"Unknown resource kind '{name}' in the store."),
     };
 }

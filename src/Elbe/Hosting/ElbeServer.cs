@@ -72,7 +72,7 @@ public sealed class ElbeServer : IAsyncDisposable
             {
                 server.Credentials = credentials;
                 server._api = await ApiEndpoint.StartAsync(IPEndPoint.Parse(api), Elbv2Actions.CreateTable(), new SigV4Verifier(credentials!), store,
-                    new DataPlaneTargetHealth(server._dataPlane), options.Subnets, server._logger, cancellationToken);
+                    new DataPlaneTargetHealth(server._dataPlane), options.Subnets, Path.GetFullPath(options.DataDirectory), server._logger, cancellationToken);
             }
             return server;
         }

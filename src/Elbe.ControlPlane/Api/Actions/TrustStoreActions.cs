@@ -31,14 +31,11 @@ public static class TrustStoreActions
             .AddElbv2("DeleteSharedTrustStoreAssociation", DeleteSharedTrustStoreAssociationAsync);
     }
 
-    /// <summary>
-    /// Relative bucket paths resolve against the server's working directory until the API call carries the
-    /// data directory.
-    /// </summary>
-    private static string SourceDirectory(ApiCall call) => Environment.CurrentDirectory;
+    /// <summary>Relative bucket paths resolve against the server's data directory.</summary>
+    private static string SourceDirectory(ApiCall call) => call.DataDirectory;
 
     /// <summary>Where Get* calls put the copies they hand out.</summary>
-    private static string DownloadDirectory(ApiCall call) => Path.Combine(Path.GetTempPath(), "elbe");
+    private static string DownloadDirectory(ApiCall call) => Path.Combine(call.DataDirectory, "downloads");
 
     private static async Task<Action<AwsXmlWriter>?> CreateTrustStoreAsync(ApiCall call)
     {
