@@ -121,6 +121,7 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
     {
         var loadBalancers = configuration.LoadBalancers.ToDictionary(lb => lb.Arn, StringComparer.Ordinal);
         var wanted = new HashSet<string>(StringComparer.Ordinal);
+        var failures = new List<string>();
         foreach (var listener in configuration.Listeners)
         {
             if (!loadBalancers.TryGetValue(listener.LoadBalancerArn, out var loadBalancer) || loadBalancer.Type != LoadBalancerType.Application)
@@ -145,7 +146,16 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
                 await host.StopAsync(ListenerDrainTimeout);
                 await host.DisposeAsync();
             }
-            _listeners[listener.Arn] = await ListenerHost.StartAsync(addresses, new ListenerRuntime(snapshot), cancellationToken);
+            try
+            {
+                _listeners[listener.Arn] = await ListenerHost.StartAsync(addresses, new ListenerRuntime(snapshot), cancellationToken);
+            }
+            catch (IOException e)
+            {
+                // One listener that cannot bind must not keep the others from being applied.
+                failures.Add($"listener {listener.Protocol}:{listener.Port} of {loadBalancer.Name} cannot accept on {string.Join(", ", addresses.Select(a => a.ToString()))}: {e.Message}");
+                continue;
+            }
             _logger.LogInformation("Listener {Protocol}:{Port} of {LoadBalancer} accepting on {Addresses}", listener.Protocol, listener.Port, loadBalancer.Name, string.Join(", ", addresses.Select(a => a.ToString())));
         }
 
@@ -160,6 +170,7 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
                 await host.DisposeAsync();
             }, CancellationToken.None);
         }
+        if (failures.Count > 0) throw new IOException(string.Join("\n", failures));
     }
 
     private ListenerSnapshot Compile(Listener listener, LoadBalancer loadBalancer, ElbeConfiguration configuration)

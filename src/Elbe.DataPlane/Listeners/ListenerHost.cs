@@ -56,7 +56,16 @@ public sealed class ListenerHost : IAsyncDisposable
         var app = builder.Build();
         var handler = new ListenerRequestHandler(runtime);
         app.Run(handler.HandleAsync);
-        await app.StartAsync(cancellationToken);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            // A start cut short (cancelled, or one address of several taken) must not keep any address bound.
+            await app.DisposeAsync();
+            throw;
+        }
         return new ListenerHost(app, captured!, runtime, addresses);
     }
 

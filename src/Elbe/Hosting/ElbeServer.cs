@@ -187,7 +187,11 @@ public sealed class ElbeServer : IAsyncDisposable
             {
                 await ApplyAsync(next, _stopping.Token);
             }
-            catch (Exception error) when (error is not OperationCanceledException)
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception error)
             {
                 _logger.LogError(error, "Applying the configuration to the data plane failed");
             }
