@@ -8,15 +8,7 @@ internal static class ConditionReader
     private static readonly string[] Allowed =
         ["Field", "Values", "HostHeaderConfig", "PathPatternConfig", "HttpHeaderConfig", "HttpRequestMethodConfig", "QueryStringConfig", "SourceIpConfig"];
 
-    private static readonly Dictionary<string, string> ConfigByField = new(StringComparer.Ordinal)
-    {
-        [ConditionFields.HostHeader] = "HostHeaderConfig",
-        [ConditionFields.PathPattern] = "PathPatternConfig",
-        [ConditionFields.HttpHeader] = "HttpHeaderConfig",
-        [ConditionFields.HttpRequestMethod] = "HttpRequestMethodConfig",
-        [ConditionFields.QueryString] = "QueryStringConfig",
-        [ConditionFields.SourceIp] = "SourceIpConfig",
-    };
+    private static IReadOnlyDictionary<string, string> ConfigByField => ConditionFields.ConfigMembers;
 
     public static List<RuleCondition> ReadAll(PropertyReader rule)
     {

@@ -31,4 +31,15 @@ public static class ConditionFields
     public const string SourceIp = "source-ip";
     public const string HttpHeader = "http-header";
     public const string QueryString = "query-string";
+
+    /// <summary>Each field's typed config member, as the API and CloudFormation both name it.</summary>
+    public static readonly IReadOnlyDictionary<string, string> ConfigMembers = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [HostHeader] = "HostHeaderConfig",
+        [PathPattern] = "PathPatternConfig",
+        [HttpHeader] = "HttpHeaderConfig",
+        [HttpRequestMethod] = "HttpRequestMethodConfig",
+        [QueryString] = "QueryStringConfig",
+        [SourceIp] = "SourceIpConfig",
+    };
 }

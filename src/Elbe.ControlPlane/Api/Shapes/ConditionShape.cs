@@ -10,15 +10,7 @@ namespace Elbe.ControlPlane.Api.Shapes;
 /// </summary>
 public static class ConditionShape
 {
-    private static readonly Dictionary<string, string> ConfigByField = new(StringComparer.Ordinal)
-    {
-        [ConditionFields.HostHeader] = "HostHeaderConfig",
-        [ConditionFields.PathPattern] = "PathPatternConfig",
-        [ConditionFields.HttpHeader] = "HttpHeaderConfig",
-        [ConditionFields.HttpRequestMethod] = "HttpRequestMethodConfig",
-        [ConditionFields.QueryString] = "QueryStringConfig",
-        [ConditionFields.SourceIp] = "SourceIpConfig",
-    };
+    private static IReadOnlyDictionary<string, string> ConfigByField => ConditionFields.ConfigMembers;
 
     public static ImmutableArray<RuleCondition>? ReadList(QueryParameters parameters, string member)
     {
