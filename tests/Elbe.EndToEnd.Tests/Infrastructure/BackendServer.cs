@@ -21,6 +21,7 @@ public sealed class BackendServer : IAsyncDisposable
 
     private readonly WebApplication app;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> requestsByMethod = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> connections = new(StringComparer.Ordinal);
     private int inFlight;
     private int totalRequests;
     private int healthChecks;
@@ -43,6 +44,8 @@ public sealed class BackendServer : IAsyncDisposable
     public int HealthChecks => Volatile.Read(ref healthChecks);
     public string? LastHealthCheckUserAgent => lastHealthCheckUserAgent;
     public int RequestsByMethod(string method) => requestsByMethod.GetValueOrDefault(method);
+    /// <summary>How many different connections non-health requests arrived on.</summary>
+    public int DistinctConnections => connections.Count;
 
     /// <summary>Switches what /health answers: 200 when healthy, 500 otherwise.</summary>
     public void SetHealthy(bool isHealthy) => healthy = isHealthy;
@@ -77,6 +80,7 @@ public sealed class BackendServer : IAsyncDisposable
             }
             Interlocked.Increment(ref server.totalRequests);
             server.requestsByMethod.AddOrUpdate(context.Request.Method, 1, (_, count) => count + 1);
+            server.connections.TryAdd(context.Connection.Id, 0);
             Interlocked.Increment(ref server.inFlight);
             try
             {
