@@ -50,6 +50,7 @@ public sealed class ApiEndpoint : IAsyncDisposable
             version = parameters.GetValueOrDefault("Version");
             var action = parameters.GetValueOrDefault("Action");
             var identity = verifier.Verify(context.Request, body);
+            RefuseNonXmlText(parameters);
             if (string.IsNullOrEmpty(action))
                 throw new ApiException("MissingAction", "Missing Action");
             if (!actions.TryGet(version ?? "", action, out var handler))
@@ -99,6 +100,23 @@ public sealed class ApiEndpoint : IAsyncDisposable
             }
         }
         return parameters;
+    }
+
+    /// <summary>A value XML cannot carry could never be echoed back: refuse it up front rather than fail mid-response.</summary>
+    private static void RefuseNonXmlText(Dictionary<string, string> parameters)
+    {
+        foreach (var (key, value) in parameters)
+        {
+            for (var i = 0; i < value.Length; i++)
+            {
+                var c = value[i];
+                var ok = char.IsHighSurrogate(c) && i + 1 < value.Length
+                    ? System.Xml.XmlConvert.IsXmlSurrogatePair(value[++i], c)
+                    : System.Xml.XmlConvert.IsXmlChar(c);
+                if (!ok)
+                    throw ApiException.Validation($"Value at '{new QueryParameters(parameters).MemberName(key)}' contains a character that is not allowed");
+            }
+        }
     }
 
     private static string Decode(string text) => WebUtility.UrlDecode(text);
