@@ -26,6 +26,9 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
     private static readonly TimeSpan ListenerDrainTimeout = TimeSpan.FromSeconds(30);
 
     private readonly SemaphoreSlim _applyGate = new(1, 1);
+    private readonly CancellationTokenSource _disposing = new();
+    // Listeners removed or moved that are still draining; disposal cuts their drain short and waits for them.
+    private readonly HashSet<Task> _retiringListeners = [];
     private readonly Dictionary<string, TargetGroupRuntime> _groups = [];
     private readonly Dictionary<string, ListenerHost> _listeners = [];
     private readonly HealthCheckProbe _probe = new();
@@ -48,8 +51,17 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
         await _applyGate.WaitAsync(cancellationToken);
         try
         {
-            ApplyTargetGroups(configuration);
-            await ApplyListenersAsync(configuration, cancellationToken);
+            // Groups leave service only after the listeners stop routing to them: retiring first would answer
+            // requests still on the old snapshots with 503s until the swap.
+            var retiring = UpdateTargetGroups(configuration);
+            try
+            {
+                await ApplyListenersAsync(configuration, cancellationToken);
+            }
+            finally
+            {
+                RetireTargetGroups(retiring);
+            }
         }
         finally
         {
@@ -64,11 +76,17 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
             return _groups.TryGetValue(targetGroupArn, out var group) ? group.DescribeHealth() : [];
     }
 
-    private void ApplyTargetGroups(ElbeConfiguration configuration)
+    /// <summary>
+    /// Creates and updates the configuration's target groups. A group that stays in use, or newly is, is
+    /// updated at once; what leaves service (groups deleted, groups no rule forwards to any more) is returned
+    /// for <see cref="RetireTargetGroups"/>, which runs once the listeners no longer reach it.
+    /// </summary>
+    private List<TargetGroupRetirement> UpdateTargetGroups(ElbeConfiguration configuration)
     {
         var inUse = TargetGroupsInUse(configuration);
         var instances = configuration.Instances.ToDictionary(i => i.InstanceId, StringComparer.Ordinal);
         var zones = configuration.LoadBalancers.SelectMany(lb => lb.Nodes).Select(n => n.ZoneName).FirstOrDefault() ?? configuration.Region + "a";
+        var retiring = new List<TargetGroupRetirement>();
         lock (_groups)
         {
             var seen = new HashSet<string>();
@@ -76,20 +94,35 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
             {
                 seen.Add(group.Arn);
                 var settings = TargetGroupSettings.From(group, _timeScale);
+                var targets = Resolve(group, instances, zones);
                 if (!_groups.TryGetValue(group.Arn, out var runtime))
                     _groups[group.Arn] = runtime = new TargetGroupRuntime(group.Arn, settings, _probe);
-                runtime.Update(settings, Resolve(group, instances, zones), inUse.Contains(group.Arn));
+                var stillUsed = inUse.Contains(group.Arn);
+                runtime.Update(settings, targets, stillUsed || runtime.InUse);
+                if (!stillUsed && runtime.InUse) retiring.Add(new TargetGroupRetirement(runtime, settings, targets, Deleted: false));
             }
             foreach (var arn in _groups.Keys.Where(a => !seen.Contains(a)).ToArray())
             {
                 var runtime = _groups[arn];
                 _groups.Remove(arn);
-                // Deleting a group deregisters its targets: let them drain, then forget the runtime.
-                runtime.Update(runtime.Settings, [], inUse: false);
-                _ = Task.Delay(runtime.Settings.DeregistrationDelay + TimeSpan.FromSeconds(1)).ContinueWith(_ => runtime.DisposeAsync().AsTask(), TaskScheduler.Default);
+                retiring.Add(new TargetGroupRetirement(runtime, runtime.Settings, [], Deleted: true));
             }
         }
+        return retiring;
     }
+
+    private static void RetireTargetGroups(List<TargetGroupRetirement> retiring)
+    {
+        foreach (var (runtime, settings, targets, deleted) in retiring)
+        {
+            runtime.Update(settings, targets, inUse: false);
+            if (!deleted) continue;
+            // Deleting a group deregisters its targets: let them drain, then forget the runtime.
+            _ = Task.Delay(settings.DeregistrationDelay + TimeSpan.FromSeconds(1)).ContinueWith(_ => runtime.DisposeAsync().AsTask(), TaskScheduler.Default);
+        }
+    }
+
+    private sealed record TargetGroupRetirement(TargetGroupRuntime Runtime, TargetGroupSettings Settings, IReadOnlyList<ResolvedTarget> Targets, bool Deleted);
 
     private static List<ResolvedTarget> Resolve(TargetGroup group, Dictionary<string, Instance> instances, string defaultZone)
     {
@@ -135,6 +168,7 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
             var snapshot = Compile(listener, loadBalancer, configuration);
             var addresses = loadBalancer.Nodes.Select(n => IPAddress.Parse(n.IpAddress)).Distinct().ToArray();
 
+            var sharesSockets = false;
             if (_listeners.TryGetValue(listener.Arn, out var host))
             {
                 if (host.Port == listener.Port && host.Addresses.SequenceEqual(addresses))
@@ -142,13 +176,15 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
                     host.Apply(snapshot);
                     continue;
                 }
+                // A moved listener (new port, or nodes added or removed) drains its old sockets' requests in the
+                // background like a removed one; waiting here would hold every other change back for the drain.
                 _listeners.Remove(listener.Arn);
-                await host.StopAsync(ListenerDrainTimeout);
-                await host.DisposeAsync();
+                sharesSockets = host.Port == listener.Port && host.Addresses.Intersect(addresses).Any();
+                Retire(host);
             }
             try
             {
-                _listeners[listener.Arn] = await ListenerHost.StartAsync(addresses, new ListenerRuntime(snapshot), cancellationToken);
+                _listeners[listener.Arn] = await StartListenerAsync(addresses, snapshot, retryWhileUnbinding: sharesSockets, cancellationToken);
             }
             catch (IOException e)
             {
@@ -163,14 +199,44 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
         {
             var host = _listeners[arn];
             _listeners.Remove(arn);
-            // A removed listener stops accepting at once and drains in the background.
-            _ = Task.Run(async () =>
-            {
-                await host.StopAsync(ListenerDrainTimeout);
-                await host.DisposeAsync();
-            }, CancellationToken.None);
+            Retire(host);
         }
         if (failures.Count > 0) throw new IOException(string.Join("\n", failures));
+    }
+
+    /// <summary>
+    /// Starts a listener. When it takes over sockets of one being retired, its bind can fail for the moment
+    /// the old server takes to stop accepting (Kestrel unbinds first, then drains), so it is retried briefly.
+    /// </summary>
+    private static async Task<ListenerHost> StartListenerAsync(IPAddress[] addresses, ListenerSnapshot snapshot, bool retryWhileUnbinding, CancellationToken cancellationToken)
+    {
+        const int attempts = 40;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ListenerHost.StartAsync(addresses, new ListenerRuntime(snapshot), cancellationToken);
+            }
+            catch (IOException) when (retryWhileUnbinding && attempt < attempts)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>A listener leaving service stops accepting at once and drains its in-flight requests in the background.</summary>
+    private void Retire(ListenerHost host)
+    {
+        var retirement = Task.Run(async () =>
+        {
+            await host.StopAsync(ListenerDrainTimeout, _disposing.Token);
+            await host.DisposeAsync();
+        }, CancellationToken.None);
+        lock (_retiringListeners)
+        {
+            _retiringListeners.RemoveWhere(t => t.IsCompleted);
+            _retiringListeners.Add(retirement);
+        }
     }
 
     private ListenerSnapshot Compile(Listener listener, LoadBalancer loadBalancer, ElbeConfiguration configuration)
@@ -207,8 +273,12 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _disposing.Cancel();
         foreach (var host in _listeners.Values) await host.DisposeAsync();
         _listeners.Clear();
+        Task[] retiring;
+        lock (_retiringListeners) retiring = [.. _retiringListeners];
+        await Task.WhenAll(retiring);
         lock (_groups)
         {
             foreach (var group in _groups.Values) _ = group.DisposeAsync();
@@ -217,6 +287,7 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
         _forwarder.Dispose();
         _probe.Dispose();
         _sticky.Dispose();
+        _disposing.Dispose();
         await _services.DisposeAsync();
     }
 }

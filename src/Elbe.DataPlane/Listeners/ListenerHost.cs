@@ -119,10 +119,14 @@ public sealed class ListenerHost : IAsyncDisposable
         limits.RequestHeadersTimeout = snapshot.Settings.IdleTimeout;
     }
 
-    /// <summary>Stops accepting at once, lets in-flight requests finish for up to <paramref name="drainTimeout"/>.</summary>
-    public async Task StopAsync(TimeSpan drainTimeout)
+    /// <summary>
+    /// Stops accepting at once, lets in-flight requests finish for up to <paramref name="drainTimeout"/> or until
+    /// <paramref name="cutShort"/> fires, then aborts what is left.
+    /// </summary>
+    public async Task StopAsync(TimeSpan drainTimeout, CancellationToken cutShort = default)
     {
-        using var cts = new CancellationTokenSource(drainTimeout);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cutShort);
+        cts.CancelAfter(drainTimeout);
         try { await _app.StopAsync(cts.Token); }
         catch (OperationCanceledException) { }
     }

@@ -31,6 +31,12 @@ public sealed class TargetGroupRuntime : IAsyncDisposable
     public TargetGroupSettings Settings => _settings;
     public TargetSelector Selector => _selector;
 
+    /// <summary>Some listener rule forwards here: targets are health-checked rather than unused.</summary>
+    public bool InUse
+    {
+        get { lock (_gate) return _inUse; }
+    }
+
     /// <summary>Applies one configuration's view of this group. <paramref name="inUse"/>: some listener rule forwards to it.</summary>
     public void Update(TargetGroupSettings settings, IReadOnlyList<ResolvedTarget> targets, bool inUse)
     {
