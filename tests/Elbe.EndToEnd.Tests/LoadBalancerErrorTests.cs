@@ -157,6 +157,15 @@ public sealed class LoadBalancerErrorTests(LoadBalancerErrorTests.ErrorFixture e
         AssertErrorPage(response, 501);
     }
 
+    [Fact]
+    public async Task A_coding_before_chunked_that_alb_does_not_support_answers_501()
+    {
+        // Kestrel accepts this framing (chunked is last), so the check is the request handler's, not Kestrel's.
+        var response = await RawHttpExchange.SendAsync(errors.Harness.NodeAddress(), CfnTemplate.ListenerPort,
+            "POST / HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: identity, br ;q=1, chunked\r\nConnection: close\r\n\r\n0\r\n\r\n");
+        AssertErrorPage(response, 501);
+    }
+
     private static async Task AssertErrorPageAsync(HttpResponseMessage response, HttpStatusCode expected)
     {
         var body = await response.Content.ReadAsStringAsync();

@@ -28,7 +28,13 @@ public sealed class AlbRequestTransformer(AlbSettings settings, int listenerPort
                 headers.Remove("X-Forwarded-For");
                 var client = ClientEntry(httpContext.Connection);
                 var existing = request.Headers["X-Forwarded-For"];
-                headers.TryAddWithoutValidation("X-Forwarded-For", existing.Count == 0 ? client : string.Join(", ", existing.ToArray()) + ", " + client);
+                var forwardedFor = existing.Count switch
+                {
+                    0 => client,
+                    1 => string.Concat(existing[0], ", ", client),
+                    _ => string.Join(", ", existing.ToArray()) + ", " + client,
+                };
+                headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor);
                 break;
             case XffMode.Remove:
                 headers.Remove("X-Forwarded-For");

@@ -84,9 +84,10 @@ public sealed class ListenerRequestHandler(ListenerRuntime runtime)
     {
         foreach (var value in values)
         {
-            foreach (var part in (value ?? "").Split(','))
+            var text = value.AsSpan();
+            foreach (var range in text.Split(','))
             {
-                var coding = part.AsSpan().Trim();
+                var coding = text[range].Trim();
                 var semicolon = coding.IndexOf(';');
                 if (semicolon >= 0) coding = coding[..semicolon].Trim();
                 if (coding.Length == 0) continue;
