@@ -24,6 +24,16 @@ public sealed class NodeAddressAllocator(IReadOnlyList<Subnet> subnets, ElbeConf
 
         var previousNodes = (previous?.LoadBalancers ?? []).ToDictionary(lb => lb.Arn, lb => lb.Nodes, StringComparer.Ordinal);
         var used = new HashSet<IPAddress>();
+        // Load balancers of the previous configuration that are not asked about here (created through the API while
+        // a template is loaded) keep their addresses, so a new node must not be given one of them.
+        var requested = new HashSet<string>(requests.Select(r => r.LoadBalancerArn), StringComparer.Ordinal);
+        foreach (var (arn, nodes) in previousNodes)
+        {
+            if (requested.Contains(arn)) continue;
+            foreach (var node in nodes)
+                if (IPAddress.TryParse(node.IpAddress, out var held) && ranges.TryGetValue(node.SubnetId, out var range) && !range.IsSingleAddress)
+                    used.Add(held);
+        }
         var chosen = new Dictionary<(string Arn, int Index), IPAddress>();
         var failed = new HashSet<string>(StringComparer.Ordinal);
 

@@ -58,4 +58,17 @@ public class NodeAddressAllocatorTests
         var pinned = new NodeAllocationRequest("lb", [new NodePlacement("subnet-a", "127.1.1.255", "SubnetMappings[0].PrivateIPv4Address")]);
         Assert.Equal("SubnetMappings[0].PrivateIPv4Address", Assert.Single(new NodeAddressAllocator(Subnets).Allocate([pinned]).Errors).Path);
     }
+
+    [Fact]
+    public void Addresses_held_by_load_balancers_not_being_allocated_are_not_handed_out()
+    {
+        // A template load allocates only the template's load balancers; one created through the API keeps 127.1.1.4.
+        var previous = ElbeConfiguration.Empty with
+        {
+            LoadBalancers = [new LoadBalancer { Arn = "api-lb", Name = "a", Id = "0", DnsName = "d", Nodes = [new("subnet-a", "us-east-1a", "127.1.1.4")] }],
+        };
+        var result = new NodeAddressAllocator(Subnets, previous).Allocate([Request("template-lb", "subnet-a")]);
+        Assert.Empty(result.Errors);
+        Assert.Equal("127.1.1.5", result.NodesByLoadBalancerArn["template-lb"][0].IpAddress);
+    }
 }
