@@ -50,18 +50,37 @@ public abstract class ConfigurationStore : IConfigurationStore
     }
 
     /// <summary>
-    /// Imports a loaded template by the rules of <see cref="TemplateMerge"/>, then checks the merged configuration with
-    /// <paramref name="validator"/> (by default the model's own, the same the API and the template loader use) and
-    /// commits it. Throws <see cref="TemplateMergeException"/>, committing nothing, if the merge does not validate.
+    /// Imports a template's configuration by the rules of <see cref="TemplateMerge"/>, each resource's hash taken
+    /// from its whole record. Templates read from text should come through the overload that takes the loader's
+    /// fingerprints, which stay put when the model gains a member or changes a default.
     /// </summary>
-    public async Task<TemplateMergeResult> ApplyTemplateAsync(ElbeConfiguration fromTemplate,
+    public Task<TemplateMergeResult> ApplyTemplateAsync(ElbeConfiguration fromTemplate,
         Func<ElbeConfiguration, IReadOnlyList<ModelValidationException>>? validator = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(fromTemplate);
+        return ApplyTemplateAsync(_ => (fromTemplate, null), validator, cancellationToken);
+    }
+
+    /// <summary>
+    /// Imports a template by the rules of <see cref="TemplateMerge"/>, then checks the merged configuration with
+    /// <paramref name="validator"/> (by default the model's own, the same the API and the template loader use) and
+    /// commits it. <paramref name="load"/> runs under the writer lock with the configuration the import will be
+    /// merged into, so what it derives from it (node addresses) cannot be taken by a mutation in between. If it
+    /// throws, nothing is committed. Throws <see cref="TemplateMergeException"/>, committing nothing, if the merge
+    /// does not validate.
+    /// </summary>
+    /// <param name="load">The template's configuration and, by resource key, the fingerprint of what the template
+    /// says about each resource (null to hash whole records).</param>
+    public async Task<TemplateMergeResult> ApplyTemplateAsync(
+        Func<ElbeConfiguration, (ElbeConfiguration Configuration, IReadOnlyDictionary<string, string>? Fingerprints)> load,
+        Func<ElbeConfiguration, IReadOnlyList<ModelValidationException>>? validator = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(load);
         TemplateMergeResult result = new();
         var committed = await CommitAsync(current =>
         {
-            var (next, merge) = TemplateMerge.Apply(current, fromTemplate);
+            var (fromTemplate, fingerprints) = load(current.Configuration);
+            var (next, merge) = TemplateMerge.Apply(current, fromTemplate, fingerprints);
             result = merge;
             if (merge.ChangedAnything)
             {
@@ -101,8 +120,8 @@ public abstract class ConfigurationStore : IConfigurationStore
             var changes = StoreChangeSet.Between(current, next);
             if (changes.IsEmpty) return false;
             Persist(changes);
-            // Tombstone bookkeeping alone leaves the configuration as it was: no new version, no Changed.
-            if (changes.Resources.Count == 0)
+            // Bookkeeping alone (tombstones, template hashes) leaves the configuration as it was: no new version, no Changed.
+            if (changes.Resources.Count == 0 || ReferenceEquals(next.Configuration, current.Configuration))
             {
                 _snapshot = next with { Configuration = current.Configuration, Version = current.Version };
                 return false;

@@ -19,19 +19,28 @@ namespace Elbe.ControlPlane.State;
 /// <item>API origin: never touched, not even when the template names the same key (reported as a conflict).</item>
 /// </list>
 /// Resources keep their place; new ones are appended in template order.
+/// The hash is the loader's fingerprint of what the template says about the resource when given, so model defaults
+/// and members the template never mentions do not count as template edits. Hashes stored before fingerprints
+/// existed were of the whole record; one that still matches the record counts as unchanged and is upgraded.
 /// </summary>
 internal static class TemplateMerge
 {
-    public static (StoreSnapshot Next, TemplateMergeResult Result) Apply(StoreSnapshot current, ElbeConfiguration fromTemplate)
+    public static (StoreSnapshot Next, TemplateMergeResult Result) Apply(StoreSnapshot current, ElbeConfiguration fromTemplate,
+        IReadOnlyDictionary<string, string>? fingerprints = null)
     {
         var template = new Dictionary<string, (KeyedResource Resource, string Hash)>(StringComparer.Ordinal);
         var templateOrder = new List<string>();
         foreach (var resource in ConfigurationResources.All(fromTemplate))
         {
-            if (!template.TryAdd(resource.Key, (resource, ResourceJson.Hash(resource))))
+            var hash = fingerprints is null ? ResourceJson.Hash(resource)
+                : fingerprints.TryGetValue(resource.Key, out var fingerprint) ? fingerprint
+                : throw new ArgumentException($"No fingerprint for the template resource '{resource.Key}'.", nameof(fingerprints));
+            if (!template.TryAdd(resource.Key, (resource, hash)))
                 throw new InvalidOperationException($"The template has two resources keyed '{resource.Key}'.");
             templateOrder.Add(resource.Key);
         }
+        bool Unchanged(string? stored, string hash, KeyedResource resource) =>
+            stored == hash || fingerprints is not null && stored is not null && stored == ResourceJson.Hash(resource);
 
         var entries = current.Entries.ToBuilder();
         var tombstones = current.Tombstones.ToBuilder();
@@ -55,10 +64,11 @@ internal static class TemplateMerge
                 entries.Remove(stored.Key);
                 deleted.Add(stored.Key);
             }
-            else if (fresh.Hash == entry.TemplateHash)
+            else if (Unchanged(entry.TemplateHash, fresh.Hash, fresh.Resource))
             {
                 merged.Add(stored);
                 kept.Add(stored.Key);
+                if (entry.TemplateHash != fresh.Hash) entries[stored.Key] = entry with { TemplateHash = fresh.Hash };
             }
             else
             {
@@ -72,9 +82,10 @@ internal static class TemplateMerge
         {
             if (present.Contains(key)) continue;
             var (resource, hash) = template[key];
-            if (tombstones.TryGetValue(key, out var tombstone) && tombstone.TemplateHash == hash)
+            if (tombstones.TryGetValue(key, out var tombstone) && Unchanged(tombstone.TemplateHash, hash, resource))
             {
                 kept.Add(key);
+                if (tombstone.TemplateHash != hash) tombstones[key] = tombstone with { TemplateHash = hash };
                 continue;
             }
             tombstones.Remove(key);
@@ -86,9 +97,13 @@ internal static class TemplateMerge
             if (!template.ContainsKey(key))
                 tombstones.Remove(key);
 
-        var configuration = ConfigurationResources.Assemble(current.Configuration.Region, current.Configuration.AccountId, merged);
-        var next = new StoreSnapshot(configuration, entries.ToImmutable(), tombstones.ToImmutable(), current.Version, sequence);
         var result = new TemplateMergeResult { Inserted = inserted, Replaced = replaced, Deleted = deleted, Kept = kept, Conflicts = conflicts };
+        // Nothing inserted, replaced or deleted leaves every resource where it was: keep the very same configuration,
+        // so a commit of hash bookkeeping alone is not mistaken for a change of configuration.
+        var configuration = result.ChangedAnything
+            ? ConfigurationResources.Assemble(current.Configuration.Region, current.Configuration.AccountId, merged)
+            : current.Configuration;
+        var next = new StoreSnapshot(configuration, entries.ToImmutable(), tombstones.ToImmutable(), current.Version, sequence);
         return (next, result);
     }
 

@@ -21,18 +21,26 @@ public static class TemplateLoader
         Load(File.ReadAllText(path), path, context);
 
     /// <param name="fileName">Shown in errors; its name without extension is the stack name unless the context sets one.</param>
-    public static ElbeConfiguration Load(string text, string fileName, TemplateLoadContext context)
+    public static ElbeConfiguration Load(string text, string fileName, TemplateLoadContext context) =>
+        LoadWithFingerprints(text, fileName, context).Configuration;
+
+    /// <summary>Loads a template for import into the store, which needs each resource's fingerprint as well.</summary>
+    public static LoadedTemplate LoadWithFingerprints(string path, TemplateLoadContext context) =>
+        LoadWithFingerprints(File.ReadAllText(path), path, context);
+
+    /// <param name="fileName">Shown in errors; its name without extension is the stack name unless the context sets one.</param>
+    public static LoadedTemplate LoadWithFingerprints(string text, string fileName, TemplateLoadContext context)
     {
         var diagnostics = new TemplateDiagnostics(fileName);
         context.Warnings.Clear();
-        var configuration = Build(text, fileName, context, diagnostics);
+        var loaded = Build(text, fileName, context, diagnostics);
         context.Warnings.AddRange(diagnostics.Warnings);
-        if (diagnostics.Errors.Count > 0 || configuration is null)
+        if (diagnostics.Errors.Count > 0 || loaded is null)
             throw new TemplateException([.. diagnostics.Errors.OrderBy(e => e.Line).ThenBy(e => e.Column)]);
-        return configuration;
+        return loaded;
     }
 
-    private static ElbeConfiguration? Build(string text, string fileName, TemplateLoadContext context, TemplateDiagnostics diagnostics)
+    private static LoadedTemplate? Build(string text, string fileName, TemplateLoadContext context, TemplateDiagnostics diagnostics)
     {
         var root = Parse(text, diagnostics);
         if (root is null) return null;
@@ -62,6 +70,7 @@ public static class TemplateLoader
         var listeners = new List<Listener>();
         var rules = new List<ListenerRule>();
         var instances = new List<Instance>();
+        var sources = new Dictionary<string, (string Type, TemplateMap Properties)>(StringComparer.Ordinal);
         foreach (var resource in resources.Values)
         {
             if (!ResourceTypes.IsSupported(resource.Type)) continue;
@@ -78,6 +87,7 @@ public static class TemplateLoader
             }
             if (graph.AllProperties(resource) is not { } properties) continue;
             locator.Register(identity.Arn, resource, properties);
+            sources[identity.Arn] = (resource.Type, properties);
             switch (resource.Type)
             {
                 case ResourceTypes.LoadBalancer:
@@ -117,7 +127,16 @@ public static class TemplateLoader
         };
         var validator = context.Validator ?? ModelChecks.Collect;
         foreach (var error in validator(configuration)) diagnostics.Add(locator.Locate(error));
-        return configuration;
+
+        // Only the resources that made it into the configuration (an instance without an address does not).
+        var fingerprints = new Dictionary<string, string>(StringComparer.Ordinal);
+        void Add(string key, IReadOnlyList<LoadBalancerNode>? nodes) => fingerprints[key] = TemplateFingerprint.Of(sources[key].Type, sources[key].Properties, nodes);
+        foreach (var lb in configuration.LoadBalancers) Add(lb.Arn, lb.Nodes);
+        foreach (var tg in configuration.TargetGroups) Add(tg.Arn, null);
+        foreach (var listener in configuration.Listeners) Add(listener.Arn, null);
+        foreach (var rule in configuration.Rules) Add(rule.Arn, null);
+        foreach (var instance in configuration.Instances) Add(instance.InstanceId, null);
+        return new LoadedTemplate(configuration, fingerprints);
     }
 
     private static YamlMappingNode? Parse(string text, TemplateDiagnostics diagnostics)

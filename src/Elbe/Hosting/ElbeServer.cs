@@ -23,11 +23,14 @@ public sealed class ElbeServer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly SqliteConfigurationStore _store;
     private readonly SemaphoreSlim _applySignal = new(0);
+    private readonly SemaphoreSlim _reimportSignal = new(0);
     private readonly CancellationTokenSource _stopping = new();
     private readonly object _applyGate = new();
     private TemplateWatcher? _watcher;
     private ApiEndpoint? _api;
     private Task? _applyLoop;
+    private Task? _reimportLoop;
+    private int _reimportRequested;
     private ElbeConfiguration? _pending;
     private volatile ElbeConfiguration _configuration = ElbeConfiguration.Empty;
     private volatile Exception? _lastReloadError;
@@ -56,15 +59,16 @@ public sealed class ElbeServer : IAsyncDisposable
         try
         {
             if (options.ConfigPath is { } path)
-                await store.ApplyTemplateAsync(server.LoadTemplate(path), cancellationToken: cancellationToken);
+                await store.ApplyTemplateAsync(current => server.LoadTemplate(path, current), cancellationToken: cancellationToken);
             await server.ApplyAsync(store.Current, cancellationToken);
             store.Changed += server.Schedule;
             server._applyLoop = Task.Run(server.ApplyChangesAsync, CancellationToken.None);
 
             if (options.ConfigPath is { } watched)
             {
+                server._reimportLoop = Task.Run(() => server.ReimportTemplateAsync(watched), CancellationToken.None);
                 server._watcher = new TemplateWatcher(watched, server.LoadContext() with { Previous = store.Current });
-                server._watcher.Loaded += _ => server.ReimportTemplateInBackground(watched);
+                server._watcher.Loaded += _ => server.RequestReimport();
                 server._watcher.Failed += server.Refuse;
                 server._watcher.Start();
             }
@@ -130,29 +134,52 @@ public sealed class ElbeServer : IAsyncDisposable
 
     private TemplateLoadContext LoadContext() => new() { Region = _options.Region, Subnets = _options.Subnets };
 
-    /// <summary>Loads against the store's current state, so node addresses stay put and never collide with API-made ones.</summary>
-    private ElbeConfiguration LoadTemplate(string path)
+    /// <summary>
+    /// Loads against the configuration the import is merged into (the store calls this under its writer lock), so
+    /// node addresses stay put and never collide with API-made ones, not even one created a moment ago.
+    /// </summary>
+    private (ElbeConfiguration, IReadOnlyDictionary<string, string>?) LoadTemplate(string path, ElbeConfiguration current)
     {
-        var context = LoadContext() with { Previous = _store.Current };
-        var configuration = TemplateLoader.Load(path, context);
+        var context = LoadContext() with { Previous = current };
+        var loaded = TemplateLoader.LoadWithFingerprints(path, context);
         foreach (var warning in context.Warnings) _logger.LogWarning("{Warning}", warning.ToString());
-        return configuration;
+        return (loaded.Configuration, loaded.Fingerprints);
     }
 
-    private void ReimportTemplateInBackground(string path) => _ = ReimportTemplateAsync(path);
+    /// <summary>Several edits in quick succession need only one import, of the file as it is by then.</summary>
+    private void RequestReimport()
+    {
+        if (Interlocked.Exchange(ref _reimportRequested, 1) == 0) _reimportSignal.Release();
+    }
 
+    /// <summary>
+    /// Imports the template each time the watcher saw it change, one import at a time, so an older read of the file
+    /// can never be committed after a newer one.
+    /// </summary>
     private async Task ReimportTemplateAsync(string path)
     {
-        try
+        while (true)
         {
-            var result = await _store.ApplyTemplateAsync(LoadTemplate(path));
-            _lastReloadError = null;
-            _logger.LogInformation("Template reloaded: {Inserted} added, {Replaced} changed, {Deleted} removed", result.Inserted.Count, result.Replaced.Count, result.Deleted.Count);
-            if (!result.ChangedAnything) Interlocked.Increment(ref _generation);
-        }
-        catch (Exception error) when (error is TemplateException or TemplateMergeException or IOException)
-        {
-            Refuse(error);
+            try { await _reimportSignal.WaitAsync(_stopping.Token); }
+            catch (OperationCanceledException) { return; }
+            Interlocked.Exchange(ref _reimportRequested, 0);
+            try
+            {
+                var result = await _store.ApplyTemplateAsync(current => LoadTemplate(path, current), cancellationToken: _stopping.Token);
+                _lastReloadError = null;
+                _logger.LogInformation("Template reloaded: {Inserted} added, {Replaced} changed, {Deleted} removed", result.Inserted.Count, result.Replaced.Count, result.Deleted.Count);
+                if (!result.ChangedAnything) Interlocked.Increment(ref _generation);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception error)
+            {
+                // A template that does not load or merge, an unreadable file, or a store that failed to write: the
+                // stored state is as it was, and the next edit tries again.
+                Refuse(error);
+            }
         }
     }
 
@@ -160,7 +187,10 @@ public sealed class ElbeServer : IAsyncDisposable
     {
         _lastReloadError = error;
         Interlocked.Increment(ref _refusals);
-        _logger.LogError("Template change refused, nothing of it applied:\n{Error}", error.Message);
+        if (error is TemplateException or TemplateMergeException or IOException or UnauthorizedAccessException)
+            _logger.LogError("Template change refused, nothing of it applied:\n{Error}", error.Message);
+        else
+            _logger.LogError(error, "Template change refused, nothing of it applied");
     }
 
     /// <summary>Store commits arrive here; only the newest pending configuration is applied.</summary>
@@ -210,6 +240,8 @@ public sealed class ElbeServer : IAsyncDisposable
         _stopping.Cancel();
         _watcher?.Dispose();
         if (_api is not null) await _api.DisposeAsync();
+        // The import and apply loops end on _stopping; the store and data plane they use are closed after them.
+        if (_reimportLoop is not null) await _reimportLoop;
         if (_applyLoop is not null) await _applyLoop;
         await _dataPlane.DisposeAsync();
         _store.Dispose();
