@@ -21,7 +21,9 @@ public sealed class TemplateWatcher : IDisposable
     private readonly Timer _debounceTimer;
     private Timer? _pollTimer;
     private FileSystemWatcher? _watcher;
-    private (long Length, DateTime WriteTime) _lastStat;
+    private FileStat _lastStat;
+    // True once the content was read long enough after its last write time that a later write must show in the stat.
+    private bool _statSettled;
     private byte[]? _lastSeenHash;
     private bool _disposed;
 
@@ -90,30 +92,53 @@ public sealed class TemplateWatcher : IDisposable
         }
     }
 
+    /// <summary>
+    /// The coarsest file timestamp in use (FAT's 2 s). A write within this long of the previous one can leave the
+    /// write time as it was; a later one cannot.
+    /// </summary>
+    private static readonly TimeSpan TimestampGranularity = TimeSpan.FromSeconds(2);
+
+    private readonly record struct FileStat(long Length, DateTime WriteTime, DateTime CreationTime);
+
     private void Poll()
     {
         var stat = Stat();
-        bool changed;
+        bool changed, settled;
         lock (_gate)
         {
             changed = stat != _lastStat;
+            if (changed) _statSettled = false;
             _lastStat = stat;
+            settled = _statSettled;
         }
-        // Same length and time can still hide an edit (coarse timestamps); the reload compares content anyway.
-        if (changed) Schedule();
-        else ReloadIfContentChanged();
+        if (changed)
+        {
+            Schedule();
+            return;
+        }
+        // An unchanged stat proves nothing while the write time is recent: an edit in the same timestamp granule
+        // keeps it. Read the content until it has been read once with the write time safely in the past; from then
+        // on any edit changes the stat, so polling costs a stat call, not a read and a hash of the file.
+        if (settled) return;
+        var readAt = DateTime.UtcNow;
+        ReloadIfContentChanged();
+        lock (_gate)
+        {
+            if (_lastStat == stat && stat.Length >= 0 && readAt - stat.WriteTime >= TimestampGranularity) _statSettled = true;
+        }
     }
 
-    private (long, DateTime) Stat()
+    private FileStat Stat()
     {
         try
         {
             var info = new FileInfo(_path);
-            return info.Exists ? (info.Length, info.LastWriteTimeUtc) : (-1, DateTime.MinValue);
+            // The creation time tells a file renamed over the template from the one it replaced.
+            return info.Exists ? new FileStat(info.Length, info.LastWriteTimeUtc, info.CreationTimeUtc) : new FileStat(-1, DateTime.MinValue, DateTime.MinValue);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return (-1, DateTime.MinValue);
+            return new FileStat(-1, DateTime.MinValue, DateTime.MinValue);
         }
     }
 
