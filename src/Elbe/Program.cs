@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Runtime.InteropServices;
 using Elbe.Commands;
 using Elbe.ControlPlane.Server;
@@ -50,7 +51,8 @@ switch (command.Verb)
     case "serve":
         return await ServeAsync(command, stop.Token);
     case "demo-targets":
-        await using (await DemoTargets.StartAsync(ParsePorts(command.Get("ports") ?? "9001,9002,9003")))
+        if (ParsePorts(command.Get("ports") ?? "9001,9002,9003") is not { } demoPorts) return 2;
+        await using (await DemoTargets.StartAsync(demoPorts))
         {
             Console.WriteLine($"demo targets on 127.0.0.1 ports {command.Get("ports") ?? "9001,9002,9003"}; Ctrl-C stops them");
             await WaitAsync(stop.Token);
@@ -78,25 +80,44 @@ static async Task<int> ServeAsync(CommandLine command, CancellationToken stop)
         Console.Error.WriteLine($"elbe: the server config was refused:\n{e.Message}");
         return 1;
     }
+    var api = command.Get("api") ?? "127.0.0.1:4580";
+    if (!IPEndPoint.TryParse(api, out var apiEndpoint) || apiEndpoint.Port == 0)
+    {
+        Console.Error.WriteLine($"elbe: --api takes HOST:PORT with a numeric address, not '{api}'");
+        return 2;
+    }
+    var timeScale = 1.0;
+    if (command.Get("time-scale") is { } scale
+        && (!double.TryParse(scale, NumberStyles.Float, CultureInfo.InvariantCulture, out timeScale) || !double.IsFinite(timeScale) || timeScale <= 0))
+    {
+        Console.Error.WriteLine($"elbe: --time-scale takes a positive number, not '{scale}'");
+        return 2;
+    }
+    int[]? demoPorts = null;
+    if (command.Get("demo-targets") is { } ports && (demoPorts = ParsePorts(ports)) is null) return 2;
     var options = new ElbeServerOptions
     {
         Subnets = serverConfig.Subnets,
         ConfigPath = configPath,
         Region = command.Get("region") ?? "us-east-1",
         DataDirectory = command.Get("data") ?? "./data",
-        ApiEndpoint = command.Get("api") ?? "127.0.0.1:4580",
-        TimeScale = command.Get("time-scale") is { } scale ? double.Parse(scale, CultureInfo.InvariantCulture) : 1.0,
+        ApiEndpoint = api,
+        TimeScale = timeScale,
     };
 
     DemoTargets? demo;
     try
     {
-        demo = command.Get("demo-targets") is { } ports ? await DemoTargets.StartAsync(ParsePorts(ports), stop) : null;
+        demo = demoPorts is null ? null : await DemoTargets.StartAsync(demoPorts, stop);
     }
     catch (IOException e)
     {
         Console.Error.WriteLine($"elbe: cannot start the demo targets: {e.Message}");
         return 1;
+    }
+    catch (OperationCanceledException)
+    {
+        return 0;
     }
     await using var demoTargets = demo;
     ElbeServer server;
@@ -114,11 +135,17 @@ static async Task<int> ServeAsync(CommandLine command, CancellationToken stop)
         Console.Error.WriteLine($"elbe: the template clashes with resources created through the API, nothing was started:\n{string.Join("\n", e.Errors.Select(x => $"{x.Code}: {x.Message}"))}");
         return 1;
     }
-    catch (IOException e)
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
     {
-        // An unreadable template, or a listener address already in use.
+        // An unreadable template or data directory, a listener address already in use, a data directory another
+        // Elbe holds or a newer Elbe wrote.
         Console.Error.WriteLine($"elbe: {e.Message}");
         return 1;
+    }
+    catch (OperationCanceledException)
+    {
+        // Stopped while starting: StartAsync has closed whatever it had opened.
+        return 0;
     }
     await using (server)
     {
@@ -134,7 +161,20 @@ static async Task<int> ServeAsync(CommandLine command, CancellationToken stop)
     return 0;
 }
 
-static int[] ParsePorts(string text) => [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture))];
+static int[]? ParsePorts(string text)
+{
+    var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    var ports = new int[parts.Length];
+    for (var i = 0; i < parts.Length; i++)
+    {
+        if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out ports[i]) || ports[i] is < 1 or > 65535)
+        {
+            Console.Error.WriteLine($"elbe: ports are comma-separated numbers from 1 to 65535, not '{text}'");
+            return null;
+        }
+    }
+    return ports;
+}
 
 static async Task WaitAsync(CancellationToken stop)
 {

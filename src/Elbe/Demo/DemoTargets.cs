@@ -17,28 +17,39 @@ public sealed class DemoTargets : IAsyncDisposable
     public static async Task<DemoTargets> StartAsync(IReadOnlyList<int> ports, CancellationToken cancellationToken = default)
     {
         var targets = new DemoTargets();
-        foreach (var port in ports)
+        try
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
-            var app = builder.Build();
-            var name = $"127.0.0.1:{port}";
-            var healthy = true;
-            app.MapGet("/health", () => healthy ? Results.Text("ok\n") : Results.Text("failing on purpose\n", statusCode: 503));
-            app.MapPost("/health/fail", () => { healthy = false; return Results.Text($"{name} now fails its health checks\n"); });
-            app.MapPost("/health/pass", () => { healthy = true; return Results.Text($"{name} now passes its health checks\n"); });
-            app.Run(context =>
-            {
-                context.Response.ContentType = "text/plain";
-                context.Response.Headers["X-Demo-Target"] = name;
-                var forwardedFor = context.Request.Headers["X-Forwarded-For"].ToString();
-                return context.Response.WriteAsync($"target {name} answered {context.Request.Method} {context.Request.Path}{context.Request.QueryString} (X-Forwarded-For: {forwardedFor})\n");
-            });
-            await app.StartAsync(cancellationToken);
-            targets._apps.Add(app);
+            foreach (var port in ports) await targets.StartOneAsync(port, cancellationToken);
+        }
+        catch
+        {
+            // A port already in use must not leave the targets started before it running.
+            await targets.DisposeAsync();
+            throw;
         }
         return targets;
+    }
+
+    private async Task StartOneAsync(int port, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+        var app = builder.Build();
+        var name = $"127.0.0.1:{port}";
+        var healthy = true;
+        app.MapGet("/health", () => healthy ? Results.Text("ok\n") : Results.Text("failing on purpose\n", statusCode: 503));
+        app.MapPost("/health/fail", () => { healthy = false; return Results.Text($"{name} now fails its health checks\n"); });
+        app.MapPost("/health/pass", () => { healthy = true; return Results.Text($"{name} now passes its health checks\n"); });
+        app.Run(context =>
+        {
+            context.Response.ContentType = "text/plain";
+            context.Response.Headers["X-Demo-Target"] = name;
+            var forwardedFor = context.Request.Headers["X-Forwarded-For"].ToString();
+            return context.Response.WriteAsync($"target {name} answered {context.Request.Method} {context.Request.Path}{context.Request.QueryString} (X-Forwarded-For: {forwardedFor})\n");
+        });
+        _apps.Add(app);
+        await app.StartAsync(cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
