@@ -25,13 +25,13 @@ public sealed class HealthCheckProbe : IDisposable
     public async Task<HealthCheckOutcome> CheckAsync(string address, int port, string path, TimeSpan timeout, HttpCodeMatcher matcher, CancellationToken cancellationToken)
     {
         var host = address.Contains(':') ? $"[{address}]:{port}" : $"{address}:{port}";
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{host}{path}");
-        request.Headers.UserAgent.Add(UserAgent);
-        request.Headers.ConnectionClose = true;
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);
         try
         {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{host}{path}");
+            request.Headers.UserAgent.Add(UserAgent);
+            request.Headers.ConnectionClose = true;
             using var response = await _client.SendAsync(request, timeoutSource.Token);
             var code = (int)response.StatusCode;
             return matcher.Matches(code) ? HealthCheckOutcome.Success : HealthCheckOutcome.CodeMismatch(code);
@@ -40,8 +40,10 @@ public sealed class HealthCheckProbe : IDisposable
         {
             return HealthCheckOutcome.Timeout;
         }
-        catch (HttpRequestException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Refused, reset, unparseable response, or a request that cannot even be formed: all fail the check,
+            // and none may end the target's check loop.
             return HealthCheckOutcome.ConnectionFailure;
         }
     }
