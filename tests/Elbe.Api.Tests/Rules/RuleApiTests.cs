@@ -236,6 +236,24 @@ public sealed class RuleApiTests(ApiServerFixture server) : IClassFixture<ApiSer
     }
 
     [Fact]
+    public async Task A_gateway_listener_elsewhere_does_not_block_rule_changes()
+    {
+        // A gateway listener has no port, which the whole-configuration check flags; that is not a rule call's problem.
+        await using var harness = await ApiHarness.StartAsync();
+        var gwlb = await LoadBalancerCalls.CreateArnAsync(harness.Client, UniqueName.Next("rgw"), "gateway");
+        var geneve = await LoadBalancerCalls.CreateTargetGroupAsync(harness.Client, UniqueName.Next("gen"), "GENEVE", 6081);
+        (await LoadBalancerCalls.CreateListenerAsync(harness.Client, gwlb, null, null,
+            p => p.StructList("DefaultActions", a => a.Add("Type", "forward").Add("TargetGroupArn", geneve)))).AssertSuccess("CreateListener");
+        var (_, listener, tg) = await ListenerAsync(harness.Client);
+
+        var arn = await CreateRuleAsync(listener, 3, "/after-gateway", tg, harness.Client);
+        (await harness.Client.CallAsync("ModifyRule", new ApiRequestParameters().Add("RuleArn", arn)
+            .StructList("Conditions", c => c.Add("Field", "path-pattern").List("Values", "/moved")))).AssertSuccess("ModifyRule");
+        var priority = await harness.Client.CallAsync("DescribeRules", new ApiRequestParameters().List("RuleArns", arn));
+        Assert.Equal("/moved", ApiResponse.Child(Child(Assert.Single(ApiResponse.Members(Child(Assert.Single(priority.AssertSuccess().Members("Rules")), "Conditions"))), "PathPatternConfig"), "member"));
+    }
+
+    [Fact]
     public async Task The_CLI_creates_describes_reorders_and_deletes_rules()
     {
         var (_, listener, tg) = await ListenerAsync();

@@ -364,17 +364,21 @@ public static class LoadBalancerActions
 
     /// <summary>
     /// Runs the model's whole-configuration checks and refuses the change if it adds a problem that was not
-    /// there before: a problem elsewhere in the stored state is not this call's to report.
+    /// there before: a problem elsewhere in the stored state is not this call's to report. Of the new problems,
+    /// one on <paramref name="ownArns"/> (the resources the call changed) is reported first.
     /// </summary>
-    internal static void ValidateChange(ElbeConfiguration before, ElbeConfiguration after, Func<ModelValidationException, bool>? ignore = null)
+    internal static void ValidateChange(ElbeConfiguration before, ElbeConfiguration after, Func<ModelValidationException, bool>? ignore = null, params string[] ownArns)
     {
         var old = ConfigurationValidator.Collect(before).Select(e => (e.Code, e.Message, e.ResourceArn)).ToHashSet();
+        ModelValidationException? first = null;
         foreach (var error in ConfigurationValidator.Collect(after))
         {
             if (old.Contains((error.Code, error.Message, error.ResourceArn))) continue;
             if (ignore?.Invoke(error) == true) continue;
-            throw error;
+            if (ownArns.Length == 0 || (error.ResourceArn is { } arn && ownArns.Contains(arn))) throw error;
+            first ??= error;
         }
+        if (first is not null) throw first;
     }
 
     /// <summary>Subnets or SubnetMappings (exactly one of them); null when neither is given and they are optional.</summary>

@@ -50,7 +50,7 @@ public static class RuleActions
                 Tags = tags,
             };
             var next = config with { Rules = config.Rules.Add(rule) };
-            Validate(next, rule.Arn, listener.Arn);
+            Validate(config, next, rule.Arn, listener.Arn);
             return (next, rule);
         });
         return w => w.List("Rules", [created], RuleShape.Write);
@@ -119,7 +119,7 @@ public static class RuleActions
                 var updatedListener = listener with { DefaultActions = ActionShape.KeepClientSecrets(actions.Value, listener.DefaultActions) };
                 var index = config.Listeners.IndexOf(listener);
                 var withListener = config with { Listeners = config.Listeners.SetItem(index, updatedListener) };
-                Validate(withListener, updatedListener.Arn, updatedListener.Arn);
+                Validate(config, withListener, updatedListener.Arn, updatedListener.Arn);
                 return (withListener, w => w.List("Rules", [updatedListener], RuleShape.WriteDefault));
             }
 
@@ -130,7 +130,7 @@ public static class RuleActions
                 Transforms = transforms ?? (resetTransforms ? [] : rule.Transforms),
             };
             var next = config with { Rules = config.Rules.SetItem(config.Rules.IndexOf(rule), updated) };
-            Validate(next, updated.Arn, listener.Arn);
+            Validate(config, next, updated.Arn, listener.Arn);
             return (next, w => w.List("Rules", [updated], RuleShape.Write));
         });
         return written;
@@ -186,15 +186,12 @@ public static class RuleActions
         return w => w.List("Rules", updated, RuleShape.Write);
     }
 
-    /// <summary>The whole configuration after the change must hold: references, protocols, quotas.</summary>
-    private static void Validate(ElbeConfiguration next, string resourceArn, string listenerArn)
-    {
-        var errors = ConfigurationValidator.Collect(next);
-        if (errors.Count == 0) return;
-        // Report this call's problem first; an unrelated one elsewhere still refuses the change.
-        var mine = errors.FirstOrDefault(e => e.ResourceArn == resourceArn || e.ResourceArn == listenerArn) ?? errors[0];
-        throw new ApiException(mine.Code, mine.Message);
-    }
+    /// <summary>
+    /// The change must not add a problem to the whole configuration (references, protocols, quotas); this
+    /// call's own problem is reported first. A problem the stored state already had is not this call's.
+    /// </summary>
+    private static void Validate(ElbeConfiguration before, ElbeConfiguration next, string resourceArn, string listenerArn) =>
+        LoadBalancerActions.ValidateChange(before, next, null, resourceArn, listenerArn);
 
     private static Listener FindListener(ElbeConfiguration config, string listenerArn)
     {
