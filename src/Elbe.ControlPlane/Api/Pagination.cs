@@ -13,7 +13,9 @@ public static class Pagination
     public static (IReadOnlyList<T> Page, string? NextMarker) Paginate<T>(IReadOnlyList<T> items, QueryParameters parameters, int maxPageSize = MaxPageSize)
     {
         var pageSize = parameters.GetInt("PageSize") ?? maxPageSize;
-        if (pageSize < 1 || pageSize > maxPageSize)
+        if (pageSize < 1)
+            throw ApiException.Constraint("pageSize", pageSize.ToString(CultureInfo.InvariantCulture), "Member must have value greater than or equal to 1");
+        if (pageSize > maxPageSize)
             throw ApiException.Constraint("pageSize", pageSize.ToString(CultureInfo.InvariantCulture), $"Member must have value less than or equal to {maxPageSize}");
         var offset = 0;
         if (parameters.Get("Marker") is { Length: > 0 } marker && !TryDecode(marker, out offset))
