@@ -20,5 +20,12 @@ public sealed class ApiActionTable
 
     public bool TryGet(string version, string action, out ApiHandler handler) => _handlers.TryGetValue((version, action), out handler!);
 
+    /// <summary>The action names registered for one API version, in no particular order.</summary>
+    public IEnumerable<string> ActionsOf(string version)
+    {
+        foreach (var (key, _) in _handlers)
+            if (key.Version == version) yield return key.Action;
+    }
+
     public static string NamespaceFor(string? version) => version == ClassicVersion ? ClassicNamespace : Elbv2Namespace;
 }
