@@ -14,6 +14,11 @@ public static class ConfigurationValidator
     public const int MaxListenersPerApplicationLoadBalancer = 50;
     public const int MaxRulesPerApplicationLoadBalancer = 100;
     public const int MinApplicationLoadBalancerZones = 2;
+    public const int MaxApplicationLoadBalancers = 50;
+    public const int MaxNetworkLoadBalancers = 50;
+    public const int MaxGatewayLoadBalancers = 100;
+    public const int MaxTargetGroups = 3000;
+    public const int MaxUniqueTargetGroupsPerApplicationLoadBalancer = 100;
 
     /// <summary>Throws the first problem found.</summary>
     public static void Validate(ElbeConfiguration configuration)
@@ -91,11 +96,17 @@ public static class ConfigurationValidator
                 CheckTargetGroupReferences(rule.Actions, listener, lb, "Actions", arn, targetGroups, targetGroupUsers, errors);
         }
 
+        var uniqueTargetGroups = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var (tgArn, users) in targetGroupUsers)
         {
             if (users.Count > 1 && targetGroups.TryGetValue(tgArn, out var tg) && TargetGroupValidator.IsApplicationTargetGroup(tg))
                 errors.Add(ErrorCodes.TargetGroupAssociationLimit, $"Target group '{tg.Name}' is used by {users.Count} load balancers; it can be associated with only one", tgArn, null);
+            foreach (var lbArn in users) uniqueTargetGroups[lbArn] = uniqueTargetGroups.GetValueOrDefault(lbArn) + 1;
         }
+        foreach (var (lbArn, count) in uniqueTargetGroups)
+            if (count > MaxUniqueTargetGroupsPerApplicationLoadBalancer && loadBalancers[lbArn].Type == LoadBalancerType.Application)
+                errors.Add(ErrorCodes.TooManyUniqueTargetGroupsPerLoadBalancer,
+                    $"You've reached the limit on the number of unique target groups per load balancer ({MaxUniqueTargetGroupsPerApplicationLoadBalancer})", lbArn, null);
 
         return errors.Errors;
     }
@@ -103,10 +114,20 @@ public static class ConfigurationValidator
     private static void CheckLoadBalancers(ElbeConfiguration configuration, Dictionary<string, LoadBalancer> byArn, ValidationErrorList errors)
     {
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var perType = new Dictionary<LoadBalancerType, int>();
         foreach (var lb in configuration.LoadBalancers)
         {
             var arn = lb.Arn;
             byArn[arn] = lb;
+            var count = perType[lb.Type] = perType.GetValueOrDefault(lb.Type) + 1;
+            var limit = lb.Type switch
+            {
+                LoadBalancerType.Network => MaxNetworkLoadBalancers,
+                LoadBalancerType.Gateway => MaxGatewayLoadBalancers,
+                _ => MaxApplicationLoadBalancers,
+            };
+            if (count == limit + 1)
+                errors.Add(ErrorCodes.TooManyLoadBalancers, "You've reached the limit on the number of load balancers for your account", arn, null);
             if (ResourceNameRules.CheckLoadBalancerName(lb.Name) is { } why)
                 errors.Add(ErrorCodes.ValidationError, why, arn, "Name");
             else if (!names.Add(lb.Name))
@@ -128,6 +149,9 @@ public static class ConfigurationValidator
     private static void CheckTargetGroups(ElbeConfiguration configuration, HashSet<string> instanceIds, Dictionary<string, TargetGroup> byArn, ValidationErrorList errors)
     {
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        if (configuration.TargetGroups.Length > MaxTargetGroups)
+            errors.Add(ErrorCodes.TooManyTargetGroups, "You've reached the limit on the number of target groups for your account",
+                configuration.TargetGroups[MaxTargetGroups].Arn, null);
         foreach (var tg in configuration.TargetGroups)
         {
             byArn[tg.Arn] = tg;

@@ -11,6 +11,8 @@ public static class ErrorCodes
     public const string TooManyListeners = "TooManyListeners";
     public const string TooManyRules = "TooManyRules";
     public const string TooManyTargets = "TooManyTargets";
+    public const string TooManyLoadBalancers = "TooManyLoadBalancers";
+    public const string TooManyUniqueTargetGroupsPerLoadBalancer = "TooManyUniqueTargetGroupsPerLoadBalancer";
     public const string PriorityInUse = "PriorityInUse";
     public const string DuplicateListener = "DuplicateListener";
     public const string DuplicateLoadBalancerName = "DuplicateLoadBalancerName";

@@ -137,6 +137,37 @@ public class ConfigurationValidatorTests
     }
 
     [Fact]
+    public void Too_many_application_load_balancers()
+    {
+        var lbs = Enumerable.Range(1, 51).Select(i => LoadBalancer(arn: LbArn + i, name: "web" + i)).ToImmutableArray();
+        var e = Single(Valid() with { LoadBalancers = lbs, Listeners = [], Rules = [] });
+        Assert.Equal("TooManyLoadBalancers", e.Code);
+        Assert.Equal(lbs[50].Arn, e.ResourceArn);
+        Assert.Empty(ConfigurationValidator.Collect(Valid() with { LoadBalancers = lbs[..50], Listeners = [], Rules = [] }));
+    }
+
+    [Fact]
+    public void Too_many_target_groups()
+    {
+        var groups = Enumerable.Range(1, 3001).Select(i => TargetGroup(arn: TgArn + i, name: "tg" + i)).ToImmutableArray();
+        var e = Single(Valid() with { TargetGroups = groups, Listeners = [], Rules = [] });
+        Assert.Equal("TooManyTargetGroups", e.Code);
+        Assert.Empty(ConfigurationValidator.Collect(Valid() with { TargetGroups = groups[..3000], Listeners = [], Rules = [] }));
+    }
+
+    [Fact]
+    public void Too_many_unique_target_groups_per_load_balancer()
+    {
+        var groups = Enumerable.Range(1, 101).Select(i => TargetGroup(arn: TgArn + i, name: "tg" + i)).ToImmutableArray();
+        var rules = Enumerable.Range(1, 100).Select(i => Rule(i) with { Actions = [Forward(groups[i].Arn)] }).ToImmutableArray();
+        var listener = Listener() with { DefaultActions = [Forward(groups[0].Arn)] };
+        var e = Single(Valid() with { TargetGroups = groups, Listeners = [listener], Rules = rules });
+        Assert.Equal("TooManyUniqueTargetGroupsPerLoadBalancer", e.Code);
+        Assert.Equal(LbArn, e.ResourceArn);
+        Assert.Empty(ConfigurationValidator.Collect(Valid() with { TargetGroups = groups, Listeners = [listener], Rules = rules[..99] }));
+    }
+
+    [Fact]
     public void Too_many_rules_per_load_balancer()
     {
         var second = Listener(arn: ListenerArn + "b", port: 81);
