@@ -29,6 +29,16 @@ public sealed class RequestValidationTests(ApiServerFixture server) : IClassFixt
     }
 
     [Fact]
+    public async Task A_body_over_one_megabyte_is_refused_as_the_client_s_fault_and_the_server_keeps_answering()
+    {
+        var response = await server.Client.SendFormAsync("Action=DescribeLoadBalancers&Version=2015-12-01&Names.member.1=" + new string('a', 1024 * 1024));
+        response.AssertError("ValidationError", 413);
+        Assert.Equal("Sender", response.ErrorType);
+
+        (await server.Client.CallAsync("DescribeLoadBalancers")).AssertSuccess();
+    }
+
+    [Fact]
     public async Task Errors_are_in_the_elbv2_namespace_with_a_request_id()
     {
         var response = await server.Client.CallAsync("DescribeLoadBalancers", new ApiRequestParameters().List("Names", "no-such-lb"));

@@ -70,6 +70,20 @@ public sealed class ApiEndpoint : IAsyncDisposable
             var error = new ApiException(invalid.Code, invalid.Message);
             await WriteAsync(context, 400, requestId, AwsXmlWriter.Error(error, ApiActionTable.NamespaceFor(version), requestId));
         }
+        catch (BadHttpRequestException bad)
+        {
+            // Kestrel refuses an oversized or malformed body while it is read: the client's fault, so a 4xx it
+            // will not retry, not a 500.
+            var message = bad.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? $"The request body must be at most {MaxBodyBytes} bytes"
+                : "The request could not be read: " + bad.Message;
+            var error = new ApiException("ValidationError", message, bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : 400);
+            await WriteAsync(context, error.StatusCode, requestId, AwsXmlWriter.Error(error, ApiActionTable.NamespaceFor(version), requestId));
+        }
+        catch (Exception) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away mid-request: there is no one to answer.
+        }
         catch (Exception unexpected) when (unexpected is not OperationCanceledException)
         {
             logger.LogError(unexpected, "API request {RequestId} failed", requestId);
