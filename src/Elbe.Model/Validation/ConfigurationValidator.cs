@@ -61,9 +61,11 @@ public static class ConfigurationValidator
                 if (lb.Type == LoadBalancerType.Application && listener.Protocol is not ("HTTP" or "HTTPS"))
                     errors.Add(ErrorCodes.ValidationError, $"Listener protocol '{listener.Protocol}' must be one of 'HTTPS, HTTP'", arn, "Protocol");
             }
-            if (listener.Port is < 1 or > 65535)
+            // A Gateway Load Balancer listener has no port (stored as 0): it takes all IP traffic.
+            var portless = lb?.Type == LoadBalancerType.Gateway && listener.Port == 0;
+            if (!portless && listener.Port is < 1 or > 65535)
                 errors.Add(ErrorCodes.ValidationError, $"Listener port must be between 1 and 65535; '{listener.Port}' is not valid", arn, "Port");
-            else if (!portsInUse.Add((listener.LoadBalancerArn, listener.Port)))
+            else if (!portless && !portsInUse.Add((listener.LoadBalancerArn, listener.Port)))
                 errors.Add(ErrorCodes.DuplicateListener, $"A listener already exists on port {listener.Port} of this load balancer", arn, "Port");
             if (listener.Protocol == "HTTPS" && listener.CertificateArns.IsDefaultOrEmpty)
                 errors.Add(ErrorCodes.ValidationError, "An HTTPS listener needs a certificate", arn, "Certificates");

@@ -35,6 +35,7 @@ public sealed class ElbeServer : IAsyncDisposable
     private volatile ElbeConfiguration _configuration = ElbeConfiguration.Empty;
     private volatile Exception? _lastReloadError;
     private long _generation;
+    private int _disposed;
     private long _refusals;
 
     private ElbeServer(ElbeServerOptions options, ILoggerFactory loggerFactory, SqliteConfigurationStore store)
@@ -237,6 +238,7 @@ public sealed class ElbeServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _stopping.Cancel();
         _watcher?.Dispose();
         if (_api is not null) await _api.DisposeAsync();

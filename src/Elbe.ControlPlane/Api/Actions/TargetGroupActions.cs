@@ -261,5 +261,5 @@ public static class TargetGroupActions
     }
 
     internal static ApiException NotFound(string arn) =>
-        new(ErrorCodes.TargetGroupNotFound, $"Target groups '{arn}' not found");
+        new(ErrorCodes.TargetGroupNotFound, "One or more target groups not found");
 }
