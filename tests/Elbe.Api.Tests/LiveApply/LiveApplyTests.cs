@@ -68,17 +68,21 @@ public sealed class LiveApplyTests
         var load = Enumerable.Range(0, 4).Select(_ => Task.Run(LoadAsync)).ToArray();
 
         await Task.Delay(500);
-        var generation = harness.Server.Generation;
-        (await client.CallAsync("CreateRule", new ApiRequestParameters()
+        var rule = (await client.CallAsync("CreateRule", new ApiRequestParameters()
                 .Add("ListenerArn", listener).Add("Priority", 10)
                 .StructList("Conditions", c => c.Add("Field", "path-pattern").Struct("PathPatternConfig", p => p.List("Values", "/green/*")))
                 .StructList("Actions", a => a.Add("Type", "forward").Add("TargetGroupArn", greenGroup))))
-            .AssertSuccess();
-        // The committed rule is in the data plane within a second of the call returning.
-        await harness.Server.WaitForGenerationAsync(generation + 1, TimeSpan.FromSeconds(1));
+            .AssertSuccess().Value("RuleArn")!;
+        // The committed rule is in the configuration the data plane runs within a second of the call returning.
+        var applied = System.Diagnostics.Stopwatch.StartNew();
+        while (!harness.Server.Configuration.Rules.Any(r => r.Arn == rule))
+        {
+            Assert.True(applied.Elapsed < TimeSpan.FromSeconds(1), "The new rule did not reach the data plane within a second.");
+            await Task.Delay(10);
+        }
 
         var seenBefore = Volatile.Read(ref greenAnswers);
-        await Task.Delay(700);
+        await Task.Delay(1500);
         stopLoad.Cancel();
         await Task.WhenAll(load);
 
