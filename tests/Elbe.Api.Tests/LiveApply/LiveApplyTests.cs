@@ -44,8 +44,9 @@ public sealed class LiveApplyTests
         using var stopLoad = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         async Task LoadAsync()
         {
-            // Bounded in count and time.
-            for (var i = 0; i < 2_000 && !stopLoad.IsCancellationRequested; i++)
+            // Bounded in count and time; the time bound is the one that ends it: the load must still be running
+            // when the rule lands.
+            for (var i = 0; i < 50_000 && !stopLoad.IsCancellationRequested; i++)
             {
                 Interlocked.Increment(ref sent);
                 try
@@ -86,6 +87,7 @@ public sealed class LiveApplyTests
         stopLoad.Cancel();
         await Task.WhenAll(load);
 
+        Assert.True(load.All(t => t.IsCompletedSuccessfully), "A load worker failed.");
         Assert.True(Volatile.Read(ref sent) > 50, $"The load barely ran ({sent} requests).");
         Assert.Equal(0, failures);
         Assert.True(greenAnswers > seenBefore, $"No request followed the new rule after it was applied ({greenAnswers} green answers in all).");
