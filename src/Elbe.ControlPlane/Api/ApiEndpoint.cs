@@ -45,6 +45,9 @@ public sealed class ApiEndpoint : IAsyncDisposable
         string? version = null;
         try
         {
+            // Refused before a byte of it is read, so a client that sent Expect: 100-continue never sends it.
+            if (context.Request.ContentLength > MaxBodyBytes)
+                throw new ApiException("ValidationError", $"The request body must be at most {MaxBodyBytes} bytes", StatusCodes.Status413PayloadTooLarge);
             var body = await ReadBodyAsync(context.Request);
             var parameters = ParseParameters(context.Request, body);
             version = parameters.GetValueOrDefault("Version");
