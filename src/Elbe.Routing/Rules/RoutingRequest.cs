@@ -4,8 +4,9 @@ using Microsoft.AspNetCore.Http;
 namespace Elbe.Routing.Rules;
 
 /// <summary>
-/// What listener rules look at, taken from the request without copying: the raw path and query as
-/// received (no percent-decoding), the first Host header, and the TCP peer (never X-Forwarded-For).
+/// What listener rules look at: the raw path and query as received (no percent-decoding), the first Host
+/// header, and the TCP peer (never X-Forwarded-For). Headers are read in place; the path and query are the
+/// only strings a request may need cut out of its request line.
 /// </summary>
 public readonly struct RoutingRequest(string method, string? host, string path, string queryString, IPAddress remoteAddress, IHeaderDictionary headers)
 {
