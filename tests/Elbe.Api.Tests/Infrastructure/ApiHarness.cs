@@ -4,7 +4,7 @@ using Elbe.Model.Resources;
 namespace Elbe.Api.Tests.Infrastructure;
 
 /// <summary>
-/// One ElbeServer with no template (API only) on 127.0.0.1 and a free port, with its own data directory and loopback
+/// One ElbeServer (API only, or with a template) on 127.0.0.1 and a free port, with its own data directory and loopback
 /// subnets, plus a signed client and an AWS CLI aimed at it. <see cref="RestartAsync"/> starts a new server on the
 /// same data directory, to test what survives a restart.
 /// </summary>
@@ -35,13 +35,17 @@ public sealed class ApiHarness : IAsyncDisposable
     /// <summary>A client for the Classic ELB API (Version 2012-06-01) on the same endpoint.</summary>
     public SignedApiClient ClassicClient() => new(BaseUrl) { Version = SignedApiClient.ClassicVersion };
 
-    public static async Task<ApiHarness> StartAsync(double timeScale = 0.1)
+    /// <param name="template">A CloudFormation template to serve alongside the API (written to the harness directory), or null.</param>
+    public static async Task<ApiHarness> StartAsync(double timeScale = 0.1, string? template = null)
     {
         var directory = Directory.CreateTempSubdirectory("elbe-api-");
         try
         {
+            string? templatePath = null;
+            if (template is not null) File.WriteAllText(templatePath = Path.Combine(directory.FullName, "stack.yaml"), template);
             var options = new ElbeServerOptions
             {
+                ConfigPath = templatePath,
                 ApiEndpoint = $"127.0.0.1:{FreePort.Next()}",
                 DataDirectory = Path.Combine(directory.FullName, "data"),
                 Subnets = ApiSubnets.Allocate(),
