@@ -105,6 +105,31 @@ public sealed class ListenerMoveTests
                 $"Requests during the edit: {string.Join(", ", statuses.GroupBy(s => (int)s).Select(g => $"{g.Key} x{g.Count()}"))}");
     }
 
+    [Fact]
+    public async Task A_removed_listener_stops_accepting_and_drains_its_in_flight_request()
+    {
+        await using var a = await BackendServer.StartAsync("a");
+        var twoListeners = new CfnTemplate()
+            .LoadBalancer()
+            .TargetGroup("Pool", [a.Port])
+            .Listener(CfnActions.Forward("Pool"), port: 8080)
+            .Listener(CfnActions.Forward("Pool"), name: "Second", port: 8081)
+            .ToString();
+        await using var elbe = await ElbeHarness.StartAsync(twoListeners);
+        await elbe.WaitForHealthyAsync("Pool", a.Port);
+
+        var slow = elbe.Client.GetAsync(elbe.Url("/slow?ms=3000", port: 8081));
+        await Eventually.TrueAsync(() => a.InFlight == 1, "the slow request never reached the target");
+
+        await elbe.ReloadAsync(Template(a, port: 8080));
+        Assert.False(slow.IsCompleted, "The edit waited for the removed listener's in-flight request.");
+        Assert.False(await AcceptsAsync(elbe.NodeAddress(), 8081), "The removed listener still accepts connections.");
+        Assert.Equal("a", await GetBackendAsync(elbe, elbe.Url("/", port: 8080)));
+
+        using var response = await slow;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
     private static string Template(BackendServer target, int port) => new CfnTemplate()
         .LoadBalancer()
         .TargetGroup("Pool", [target.Port])
