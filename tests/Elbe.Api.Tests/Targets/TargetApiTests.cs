@@ -112,8 +112,10 @@ public sealed class TargetApiTests(ApiServerFixture server) : IClassFixture<ApiS
         (await LoadBalancerCalls.CreateListenerAsync(Client, lb, "HTTP", 8081, p => LoadBalancerCalls.Forward(p, tg))).AssertSuccess();
         (await Client.CallAsync("RegisterTargets", new ApiRequestParameters().Add("TargetGroupArn", tg).Targets(("127.0.0.1", null)))).AssertSuccess();
 
+        // The first check runs at registration and a passing one makes the target healthy at once, so by the time
+        // this reads it the target may already be past initial (the initial state itself is pinned in EndToEnd HealthTests).
         var first = Assert.Single(await HealthAsync(tg));
-        Assert.Equal("initial", first.State);
+        Assert.Contains(first.State, new[] { "initial", "healthy" });
 
         // The CLI waiter sleeps 15 s between polls; wait here first so it succeeds on its first poll.
         var deadline = DateTime.UtcNow.AddSeconds(15);
