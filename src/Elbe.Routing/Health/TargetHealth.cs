@@ -7,6 +7,7 @@ public sealed record TargetHealth(string State, string? Reason = null, string? D
     public static readonly TargetHealth Healthy = new(TargetHealthStates.Healthy);
     public static readonly TargetHealth Draining = new(TargetHealthStates.Draining, "Target.DeregistrationInProgress", "Target deregistration is in progress");
     public static readonly TargetHealth NotInUse = new(TargetHealthStates.Unused, "Target.NotInUse", "Target group is not configured to receive traffic from the load balancer");
+    public static readonly TargetHealth ZoneNotEnabled = new(TargetHealthStates.Unused, "Target.NotInUse", "Target is in an Availability Zone that is not enabled for the load balancer");
     public static readonly TargetHealth NotRegistered = new(TargetHealthStates.Unused, "Target.NotRegistered", "Target is not registered to the target group");
 }
 

@@ -6,10 +6,12 @@ namespace Elbe.Routing.Tests.Targets;
 
 internal static class TestTargets
 {
-    public static TargetState Make(int n, TargetHealth? health = null)
+    public static TargetState Make(int n, TargetHealth? health = null) => InZone(n, "us-east-1a", health);
+
+    public static TargetState InZone(int n, string zone, TargetHealth? health = null)
     {
         var address = $"10.0.0.{n}";
-        return new TargetState(new TargetDescription(address, 80), address, 80, "us-east-1a") { Health = health ?? TargetHealth.Healthy };
+        return new TargetState(new TargetDescription(address, 80), address, 80, zone) { Health = health ?? TargetHealth.Healthy };
     }
 
     public static TargetState[] Many(int count, TargetHealth? health = null)
