@@ -37,11 +37,14 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
     private readonly ServiceProvider _services;
     private readonly ILogger _logger;
     private readonly double _timeScale;
+    private readonly TargetZones _targetZones;
 
-    public LoadBalancingDataPlane(ILoggerFactory loggerFactory, double timeScale = 1.0)
+    /// <param name="subnets">The server's subnets: they place ip and instance targets in zones.</param>
+    public LoadBalancingDataPlane(ILoggerFactory loggerFactory, IReadOnlyList<Subnet> subnets, double timeScale = 1.0)
     {
         _logger = loggerFactory.CreateLogger("Elbe.DataPlane");
         _timeScale = timeScale;
+        _targetZones = new TargetZones(subnets);
         _services = new ServiceCollection().AddSingleton(loggerFactory).AddLogging().AddHttpForwarder().BuildServiceProvider();
         _forwarder = new TargetForwarder(_services.GetRequiredService<IHttpForwarder>());
     }
@@ -85,7 +88,6 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
     {
         var inUse = TargetGroupsInUse(configuration);
         var instances = configuration.Instances.ToDictionary(i => i.InstanceId, StringComparer.Ordinal);
-        var zones = configuration.LoadBalancers.SelectMany(lb => lb.Nodes).Select(n => n.ZoneName).FirstOrDefault() ?? configuration.Region + "a";
         var retiring = new List<TargetGroupRetirement>();
         lock (_groups)
         {
@@ -94,11 +96,12 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
             {
                 seen.Add(group.Arn);
                 var settings = TargetGroupSettings.From(group, _timeScale);
-                var targets = Resolve(group, instances, zones);
+                var targets = Resolve(group, instances);
                 if (!_groups.TryGetValue(group.Arn, out var runtime))
                     _groups[group.Arn] = runtime = new TargetGroupRuntime(group.Arn, settings, _probe);
-                var stillUsed = inUse.Contains(group.Arn);
-                runtime.Update(settings, targets, stillUsed || runtime.InUse);
+                var stillUsed = inUse.TryGetValue(group.Arn, out var enabledZones);
+                // A group leaving service keeps its zones until the listeners stop reaching it.
+                runtime.Update(settings, targets, stillUsed || runtime.InUse, enabledZones ?? runtime.EnabledZones);
                 if (!stillUsed && runtime.InUse) retiring.Add(new TargetGroupRetirement(runtime, settings, targets, Deleted: false));
             }
             foreach (var arn in _groups.Keys.Where(a => !seen.Contains(a)).ToArray())
@@ -115,7 +118,7 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
     {
         foreach (var (runtime, settings, targets, deleted) in retiring)
         {
-            runtime.Update(settings, targets, inUse: false);
+            runtime.Update(settings, targets, inUse: false, runtime.EnabledZones);
             if (!deleted) continue;
             // Deleting a group deregisters its targets: let them drain, then forget the runtime.
             _ = Task.Delay(settings.DeregistrationDelay + TimeSpan.FromSeconds(1)).ContinueWith(_ => runtime.DisposeAsync().AsTask(), TaskScheduler.Default);
@@ -124,29 +127,44 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
 
     private sealed record TargetGroupRetirement(TargetGroupRuntime Runtime, TargetGroupSettings Settings, IReadOnlyList<ResolvedTarget> Targets, bool Deleted);
 
-    private static List<ResolvedTarget> Resolve(TargetGroup group, Dictionary<string, Instance> instances, string defaultZone)
+    private List<ResolvedTarget> Resolve(TargetGroup group, Dictionary<string, Instance> instances)
     {
         var resolved = new List<ResolvedTarget>(group.Targets.Length);
         foreach (var target in group.Targets)
         {
+            Instance? instance = null;
             var address = group.TargetType == "instance"
-                ? instances.TryGetValue(target.Id, out var instance) ? instance.PrivateIpAddress : null
+                ? instances.TryGetValue(target.Id, out instance) ? instance.PrivateIpAddress : null
                 : target.Id;
             if (address is null || (target.Port ?? group.Port) is not { } port) continue;
-            resolved.Add(new ResolvedTarget(target, address, port, target.AvailabilityZone ?? defaultZone));
+            resolved.Add(new ResolvedTarget(target, address, port, _targetZones.ZoneOf(target, address, instance)));
         }
         return resolved;
     }
 
-    private static HashSet<string> TargetGroupsInUse(ElbeConfiguration configuration)
+    /// <summary>The target groups some listener or rule forwards to, each with the zones of the load balancers that forward to it.</summary>
+    private static Dictionary<string, HashSet<string>> TargetGroupsInUse(ElbeConfiguration configuration)
     {
-        var used = new HashSet<string>(StringComparer.Ordinal);
+        var nodeZones = new Dictionary<string, IEnumerable<string>>(StringComparer.Ordinal);
+        foreach (var loadBalancer in configuration.LoadBalancers)
+            nodeZones[loadBalancer.Arn] = loadBalancer.Nodes.Select(n => n.ZoneName);
+        var listenerZones = new Dictionary<string, IEnumerable<string>>(StringComparer.Ordinal);
         foreach (var listener in configuration.Listeners)
-            foreach (var action in listener.DefaultActions)
-                foreach (var weighted in action.ForwardTargetGroups) used.Add(weighted.TargetGroupArn);
-        foreach (var rule in configuration.Rules)
-            foreach (var action in rule.Actions)
-                foreach (var weighted in action.ForwardTargetGroups) used.Add(weighted.TargetGroupArn);
+            listenerZones[listener.Arn] = nodeZones.GetValueOrDefault(listener.LoadBalancerArn) ?? [];
+
+        var used = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        void Use(IEnumerable<RuleAction> actions, string listenerArn)
+        {
+            foreach (var action in actions)
+                foreach (var weighted in action.ForwardTargetGroups)
+                {
+                    if (!used.TryGetValue(weighted.TargetGroupArn, out var zones))
+                        used[weighted.TargetGroupArn] = zones = new HashSet<string>(StringComparer.Ordinal);
+                    zones.UnionWith(listenerZones.GetValueOrDefault(listenerArn) ?? []);
+                }
+        }
+        foreach (var listener in configuration.Listeners) Use(listener.DefaultActions, listener.Arn);
+        foreach (var rule in configuration.Rules) Use(rule.Actions, rule.ListenerArn);
         return used;
     }
 
@@ -244,7 +262,10 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
         var rules = new List<(ListenerRule, IListenerAction)>();
         foreach (var rule in configuration.Rules)
             if (rule.ListenerArn == listener.Arn) rules.Add((rule, CompileActions(rule.Actions)));
-        return new ListenerSnapshot(listener, AlbSettings.From(loadBalancer), new CompiledRuleSet<IListenerAction>(CompileActions(listener.DefaultActions), rules));
+        var nodeZones = new Dictionary<IPAddress, string>();
+        foreach (var node in loadBalancer.Nodes)
+            if (IPAddress.TryParse(node.IpAddress, out var address)) nodeZones.TryAdd(address, node.ZoneName);
+        return new ListenerSnapshot(listener, AlbSettings.From(loadBalancer), new CompiledRuleSet<IListenerAction>(CompileActions(listener.DefaultActions), rules), nodeZones);
     }
 
     /// <summary>The terminal action is the one with the highest Order (validation guarantees there is exactly one).</summary>

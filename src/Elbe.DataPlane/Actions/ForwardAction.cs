@@ -11,7 +11,8 @@ namespace Elbe.DataPlane.Actions;
 
 /// <summary>
 /// forward (sections 1.5, 1.7): choose the target group (stickiness cookie, else by weight), then the target
-/// (stickiness cookie, else the group's algorithm over its routable targets), then forward.
+/// (stickiness cookie, else the group's algorithm over its routable targets: those of the node's own zone when the
+/// group has cross-zone load balancing off), then forward.
 /// </summary>
 public sealed class ForwardAction : IListenerAction
 {
@@ -38,14 +39,17 @@ public sealed class ForwardAction : IListenerAction
         if (group is null) return LoadBalancerErrorResponse.WriteAsync(context, 503);
 
         var settings = group.Settings;
+        var selector = group.Selector;
+        // Only a group with cross-zone off cares which node the request reached.
+        var zone = selector.CrossZoneEnabled ? null : listener.NodeZone(context.Connection.LocalIpAddress);
         TargetState? target = null;
         DateTimeOffset? stuckSince = null;
-        if (settings.StickinessEnabled && _sticky.StuckTarget(context, group, settings, out var issuedAt) is { } stuck)
+        if (settings.StickinessEnabled && _sticky.StuckTarget(context, group, selector.CandidatesFor(zone), settings, out var issuedAt) is { } stuck)
         {
             target = stuck;
             stuckSince = issuedAt;
         }
-        target ??= group.Selector.Pick(Environment.TickCount64);
+        target ??= selector.Pick(zone, Environment.TickCount64);
         if (target is null) return LoadBalancerErrorResponse.WriteAsync(context, 503);
 
         if (settings.StickinessEnabled) _sticky.ArmTargetCookies(context, group, settings, target, stuckSince);

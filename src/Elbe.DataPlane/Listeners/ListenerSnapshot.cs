@@ -1,3 +1,4 @@
+using System.Net;
 using Elbe.DataPlane.Actions;
 using Elbe.DataPlane.Forwarding;
 using Elbe.DataPlane.Snapshots;
@@ -10,8 +11,12 @@ namespace Elbe.DataPlane.Listeners;
 /// <summary>Everything one listener needs to answer a request, compiled from one configuration. Immutable.</summary>
 public sealed class ListenerSnapshot
 {
-    public ListenerSnapshot(Listener listener, AlbSettings settings, CompiledRuleSet<IListenerAction> rules)
+    private readonly Dictionary<IPAddress, string> _nodeZones;
+
+    /// <param name="nodeZones">Each load balancer node's address and zone: the address a client connected to tells which node, and so which zone, serves it.</param>
+    public ListenerSnapshot(Listener listener, AlbSettings settings, CompiledRuleSet<IListenerAction> rules, Dictionary<IPAddress, string> nodeZones)
     {
+        _nodeZones = nodeZones;
         Listener = listener;
         Settings = settings;
         Rules = rules;
@@ -30,4 +35,13 @@ public sealed class ListenerSnapshot
     public AlbRequestTransformer Transformer { get; }
     /// <summary>The idle timeout toward targets: a target silent this long gets the client a 504.</summary>
     public ForwarderRequestConfig ForwarderConfig { get; }
+
+    /// <summary>The zone of the node whose address the connection arrived on; null when the address is no node's.</summary>
+    public string? NodeZone(IPAddress? localAddress)
+    {
+        if (localAddress is null) return null;
+        // Dual-mode sockets report IPv4 clients as ::ffff:a.b.c.d.
+        if (localAddress.IsIPv4MappedToIPv6) localAddress = localAddress.MapToIPv4();
+        return _nodeZones.GetValueOrDefault(localAddress);
+    }
 }

@@ -49,9 +49,10 @@ public sealed class StickyRouting : IDisposable
 
     /// <summary>
     /// The routable target the request's stickiness cookie names; null when there is no valid cookie or its
-    /// target is gone, draining or unhealthy (then the caller picks anew and the cookie is rewritten).
+    /// target is gone, draining, unhealthy or outside <paramref name="routable"/> (with cross-zone off, another
+    /// zone's target); then the caller picks anew and the cookie is rewritten.
     /// </summary>
-    public TargetState? StuckTarget(HttpContext context, TargetGroupRuntime group, TargetGroupSettings settings, out DateTimeOffset issuedAt)
+    public TargetState? StuckTarget(HttpContext context, TargetGroupRuntime group, TargetCandidateSet routable, TargetGroupSettings settings, out DateTimeOffset issuedAt)
     {
         issuedAt = default;
         var cookies = context.Request.Cookies;
@@ -69,7 +70,7 @@ public sealed class StickyRouting : IDisposable
             var value = cookies[StickinessCookieNames.LbCors] ?? cookies[StickinessCookieNames.Lb];
             if (value is null || !_lb.TryDecode(value, now, settings.StickinessDuration, out sticky)) return null;
         }
-        if (sticky.TargetGroupId != group.Arn || !group.Selector.Candidates.TryGetRoutable(sticky.Endpoint, out var target)) return null;
+        if (sticky.TargetGroupId != group.Arn || !routable.TryGetRoutable(sticky.Endpoint, out var target)) return null;
         issuedAt = sticky.IssuedAt;
         return target;
     }

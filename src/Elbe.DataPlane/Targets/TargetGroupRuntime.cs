@@ -17,6 +17,7 @@ public sealed class TargetGroupRuntime : IAsyncDisposable
     private volatile TargetGroupSettings _settings;
     private volatile TargetSelector _selector;
     private bool _inUse;
+    private IReadOnlySet<string> _enabledZones = new HashSet<string>();
     private bool _disposed;
 
     public TargetGroupRuntime(string arn, TargetGroupSettings settings, HealthCheckProbe probe)
@@ -37,8 +38,16 @@ public sealed class TargetGroupRuntime : IAsyncDisposable
         get { lock (_gate) return _inUse; }
     }
 
+    /// <summary>The zones of the load balancers that last forwarded here.</summary>
+    public IReadOnlySet<string> EnabledZones
+    {
+        get { lock (_gate) return _enabledZones; }
+    }
+
     /// <summary>Applies one configuration's view of this group. <paramref name="inUse"/>: some listener rule forwards to it.</summary>
-    public void Update(TargetGroupSettings settings, IReadOnlyList<ResolvedTarget> targets, bool inUse)
+    /// <param name="enabledZones">Zones the load balancers forwarding here have nodes in. A target in any other
+    /// zone is unused (Target.NotInUse, fact sheet 0.1 and 0.3) and not health-checked.</param>
+    public void Update(TargetGroupSettings settings, IReadOnlyList<ResolvedTarget> targets, bool inUse, IReadOnlySet<string> enabledZones)
     {
         lock (_gate)
         {
@@ -74,24 +83,29 @@ public sealed class TargetGroupRuntime : IAsyncDisposable
 
             var checksChanged = previous.HealthCheck != settings.HealthCheck;
             _inUse = inUse;
+            _enabledZones = enabledZones;
             foreach (var tracked in _targets.Values)
             {
-                if (!inUse)
+                var unused = !inUse ? TargetHealth.NotInUse : IsInEnabledZone(tracked.State, enabledZones) ? null : TargetHealth.ZoneNotEnabled;
+                if (unused is not null)
                 {
                     tracked.StopChecks();
-                    _selector.ApplyHealth(tracked.State, TargetHealth.NotInUse, Environment.TickCount64);
+                    _selector.ApplyHealth(tracked.State, unused, Environment.TickCount64);
                     continue;
                 }
                 if (checksChanged) tracked.StopChecks();
                 if (tracked.Checks is null)
                 {
-                    if (tracked.State.Health == TargetHealth.NotInUse)
+                    if (tracked.State.Health.State == TargetHealthStates.Unused)
                         _selector.ApplyHealth(tracked.State, TargetHealth.Initial, Environment.TickCount64);
                     tracked.StartChecks(this);
                 }
             }
         }
     }
+
+    private static bool IsInEnabledZone(TargetState target, IReadOnlySet<string> enabledZones) =>
+        target.ZoneName == ZonalTargetCandidates.AllZones || enabledZones.Contains(target.ZoneName);
 
     /// <summary>Targets as DescribeTargetHealth lists them: registered ones, then those still draining.</summary>
     public IReadOnlyList<(ResolvedTarget Target, string HealthCheckPort, TargetHealth Health)> DescribeHealth()
@@ -157,7 +171,7 @@ public sealed class TargetGroupRuntime : IAsyncDisposable
     }
 
     private static TargetSelector NewSelector(TargetGroupSettings settings, IEnumerable<TargetState>? existing) =>
-        new(TargetBalancerFactory.Create(settings.Algorithm, settings.SlowStartMs), settings.SlowStartMs, settings.MinimumHealthy, existing);
+        new(() => TargetBalancerFactory.Create(settings.Algorithm, settings.SlowStartMs), settings.SlowStartMs, settings.MinimumHealthy, settings.CrossZoneEnabled, existing);
 
     public ValueTask DisposeAsync()
     {

@@ -11,6 +11,8 @@ public sealed record TargetGroupSettings
     public required string Algorithm { get; init; }
     public long SlowStartMs { get; init; }
     public MinimumHealthyTargets MinimumHealthy { get; init; } = MinimumHealthyTargets.Default;
+    /// <summary>False only when the group sets load_balancing.cross_zone.enabled=false: an ALB's own setting is always on.</summary>
+    public bool CrossZoneEnabled { get; init; } = true;
     public bool StickinessEnabled { get; init; }
     public string StickinessType { get; init; } = "lb_cookie";
     public TimeSpan StickinessDuration { get; init; }
@@ -31,6 +33,7 @@ public sealed record TargetGroupSettings
             Algorithm = attributes.Get(TargetGroupAttributes.Algorithm),
             SlowStartMs = (long)(attributes.GetInt(TargetGroupAttributes.SlowStart) * 1000 * timeScale),
             MinimumHealthy = MinimumHealthyTargets.FromAttributes(attributes),
+            CrossZoneEnabled = attributes.Get(TargetGroupAttributes.CrossZone) != "false",
             StickinessEnabled = attributes.GetBool(TargetGroupAttributes.StickinessEnabled),
             StickinessType = stickinessType,
             StickinessDuration = TimeSpan.FromSeconds(attributes.GetInt(stickinessType == "app_cookie" ? TargetGroupAttributes.AppCookieDuration : TargetGroupAttributes.LbCookieDuration)),
@@ -43,7 +46,8 @@ public sealed record TargetGroupSettings
         };
     }
 
-    /// <summary>True when the selector (balancer, slow start, thresholds) must be rebuilt for these settings.</summary>
+    /// <summary>True when the selector (balancer, slow start, thresholds, cross-zone) must be rebuilt for these settings.</summary>
     public bool ChangesSelection(TargetGroupSettings? previous) =>
-        previous is null || previous.Algorithm != Algorithm || previous.SlowStartMs != SlowStartMs || previous.MinimumHealthy != MinimumHealthy;
+        previous is null || previous.Algorithm != Algorithm || previous.SlowStartMs != SlowStartMs || previous.MinimumHealthy != MinimumHealthy
+        || previous.CrossZoneEnabled != CrossZoneEnabled;
 }

@@ -42,7 +42,7 @@ public sealed class ElbeServer : IAsyncDisposable
     {
         _options = options;
         _logger = loggerFactory.CreateLogger("Elbe");
-        _dataPlane = new LoadBalancingDataPlane(loggerFactory, options.TimeScale);
+        _dataPlane = new LoadBalancingDataPlane(loggerFactory, options.Subnets ?? Zones.DefaultSubnets(options.Region), options.TimeScale);
         _store = store;
     }
 
