@@ -168,6 +168,9 @@ public static class TargetGroupValidator
             errors.Add(ErrorCodes.ValidationError, $"Slow start cannot be combined with the '{algorithm}' algorithm", arn, $"Attributes[{TargetGroupAttributes.SlowStart}]");
         if (algorithm == "weighted_random" && set.GetBool(TargetGroupAttributes.StickinessEnabled))
             errors.Add(ErrorCodes.ValidationError, "Stickiness cannot be combined with the 'weighted_random' algorithm", arn, $"Attributes[{TargetGroupAttributes.StickinessEnabled}]");
+        // ALB keeps a sticky session on one target; with cross-zone off the next node may not reach it (fact sheet 0.2, 1.8).
+        if (set.Get(TargetGroupAttributes.CrossZone) == "false" && set.GetBool(TargetGroupAttributes.StickinessEnabled))
+            errors.Add(ErrorCodes.ValidationError, "Stickiness cannot be enabled for a target group with cross-zone load balancing turned off", arn, $"Attributes[{TargetGroupAttributes.StickinessEnabled}]");
         if (set.Get("load_balancing.algorithm.anomaly_mitigation") == "on" && algorithm != "weighted_random")
             errors.Add(ErrorCodes.ValidationError, "Anomaly mitigation requires the 'weighted_random' algorithm", arn, "Attributes[load_balancing.algorithm.anomaly_mitigation]");
         if (set.Get(TargetGroupAttributes.StickinessType) == "app_cookie" && set.Get(TargetGroupAttributes.AppCookieName).Length == 0)

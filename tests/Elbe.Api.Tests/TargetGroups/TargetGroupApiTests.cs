@@ -245,4 +245,21 @@ public sealed class TargetGroupApiTests(ApiServerFixture server) : IClassFixture
         var attributes = LoadBalancerCalls.Attributes((await harness.Client.CallAsync("DescribeTargetGroupAttributes", new ApiRequestParameters().Add("TargetGroupArn", arn))).AssertSuccess());
         Assert.Equal("60", attributes["slow_start.duration_seconds"]);
     }
+
+    [Fact]
+    public async Task Stickiness_with_cross_zone_off_is_refused_either_way_round()
+    {
+        var arn = await CreateAsync(Client, UniqueName.Next("tg"), "HTTP", 80, "ip");
+        Task<ApiResponse> ModifyAsync(params (string, string)[] attributes) =>
+            Client.CallAsync("ModifyTargetGroupAttributes", new ApiRequestParameters().Add("TargetGroupArn", arn).AttributeList(attributes));
+
+        (await ModifyAsync(("load_balancing.cross_zone.enabled", "false"), ("stickiness.enabled", "true"))).AssertError("InvalidConfigurationRequest");
+        (await ModifyAsync(("load_balancing.cross_zone.enabled", "false"))).AssertSuccess("ModifyTargetGroupAttributes");
+        (await ModifyAsync(("stickiness.enabled", "true"))).AssertError("InvalidConfigurationRequest");
+
+        var described = LoadBalancerCalls.Attributes((await Client.CallAsync("DescribeTargetGroupAttributes",
+            new ApiRequestParameters().Add("TargetGroupArn", arn))).AssertSuccess());
+        Assert.Equal(("false", "false"), (described["load_balancing.cross_zone.enabled"], described["stickiness.enabled"]));
+    }
+
 }

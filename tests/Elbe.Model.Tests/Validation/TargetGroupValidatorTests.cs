@@ -114,6 +114,14 @@ public class TargetGroupValidatorTests
     }
 
     [Fact]
+    public void Cross_zone_off_conflicts_with_stickiness()
+    {
+        Assert.Equal("Attributes[stickiness.enabled]", Single(WithAttributes(("load_balancing.cross_zone.enabled", "false"), ("stickiness.enabled", "true"))).Path);
+        Assert.Empty(TargetGroupValidator.Collect(WithAttributes(("load_balancing.cross_zone.enabled", "false")), Known));
+        Assert.Empty(TargetGroupValidator.Collect(WithAttributes(("load_balancing.cross_zone.enabled", "true"), ("stickiness.enabled", "true")), Known));
+    }
+
+    [Fact]
     public void App_cookie_needs_a_cookie_name()
     {
         Assert.Equal("Attributes[stickiness.app_cookie.cookie_name]", Single(WithAttributes(("stickiness.enabled", "true"), ("stickiness.type", "app_cookie"))).Path);
