@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 namespace Elbe.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
-/// A real Kestrel target on 127.0.0.1 with a random port. Every answer carries the backend's name so tests can
+/// A real Kestrel target on 127.0.0.1 (or another loopback address, to place it in a subnet's zone) with a random port. Every answer carries the backend's name so tests can
 /// tell where the load balancer sent a request; counters exclude health checks so traffic shares stay exact.
 /// </summary>
 public sealed class BackendServer : IAsyncDisposable
@@ -30,14 +30,16 @@ public sealed class BackendServer : IAsyncDisposable
     private long healthDelayTicks;
     private long responseDelayTicks;
 
-    private BackendServer(string name, WebApplication app, int port)
+    private BackendServer(string name, WebApplication app, IPAddress address, int port)
     {
         Name = name;
         this.app = app;
+        Address = address.ToString();
         Port = port;
     }
 
     public string Name { get; }
+    public string Address { get; }
     public int Port { get; }
     public int InFlight => Volatile.Read(ref inFlight);
     public int TotalRequests => Volatile.Read(ref totalRequests);
@@ -56,13 +58,14 @@ public sealed class BackendServer : IAsyncDisposable
     /// <summary>Delays every non-health answer, so the backend looks busy to least-outstanding-requests.</summary>
     public void SetResponseDelay(TimeSpan delay) => Interlocked.Exchange(ref responseDelayTicks, delay.Ticks);
 
-    public static async Task<BackendServer> StartAsync(string name)
+    public static async Task<BackendServer> StartAsync(string name, IPAddress? address = null)
     {
+        address ??= IPAddress.Loopback;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Loopback, 0);
+            kestrel.Listen(address, 0);
             // The load balancer accepts request lines up to 16 K and forwards them; the target must not be the narrower pipe.
             kestrel.Limits.MaxRequestLineSize = 64 * 1024;
             kestrel.Limits.MaxRequestHeadersTotalSize = 128 * 1024;
@@ -142,8 +145,8 @@ public sealed class BackendServer : IAsyncDisposable
         });
 
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        self = new BackendServer(name, app, new Uri(address).Port);
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        self = new BackendServer(name, app, address, new Uri(bound).Port);
         return self;
     }
 

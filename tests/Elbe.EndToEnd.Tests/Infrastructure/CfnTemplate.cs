@@ -32,6 +32,14 @@ public sealed class CfnTemplate
         string name,
         IEnumerable<int> targetPorts,
         IReadOnlyDictionary<string, string>? attributes = null,
+        HealthCheckTemplate? healthCheck = null) =>
+        TargetGroupAt(name, targetPorts.Select(port => ("127.0.0.1", port)), attributes, healthCheck);
+
+    /// <summary>An ip target group whose targets are at the given addresses, so a test can place them in subnets' zones.</summary>
+    public CfnTemplate TargetGroupAt(
+        string name,
+        IEnumerable<(string Address, int Port)> targets,
+        IReadOnlyDictionary<string, string>? attributes = null,
         HealthCheckTemplate? healthCheck = null)
     {
         var check = healthCheck ?? new HealthCheckTemplate();
@@ -51,12 +59,12 @@ public sealed class CfnTemplate
             .Append($"      UnhealthyThresholdCount: {check.UnhealthyThresholdCount}\n")
             .Append("      Matcher:\n")
             .Append($"        HttpCode: '{check.MatcherHttpCode}'\n");
-        var ports = targetPorts.ToList();
-        if (ports.Count > 0)
+        var list = targets.ToList();
+        if (list.Count > 0)
         {
             yaml.Append("      Targets:\n");
-            foreach (var port in ports)
-                yaml.Append("        - Id: 127.0.0.1\n").Append($"          Port: {port}\n");
+            foreach (var (address, port) in list)
+                yaml.Append($"        - Id: {address}\n").Append($"          Port: {port}\n");
         }
         AppendAttributes(yaml, "TargetGroupAttributes", attributes);
         resources.Add(yaml.ToString());

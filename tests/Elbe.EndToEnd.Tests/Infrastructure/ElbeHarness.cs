@@ -27,12 +27,15 @@ public sealed class ElbeHarness : IAsyncDisposable
     public HttpClient Client { get; }
     public string TemplatePath => Path.Combine(directory.FullName, TemplateFileName);
 
-    public static async Task<ElbeHarness> StartAsync(string template, double timeScale = 0.1)
+    public static Task<ElbeHarness> StartAsync(string template, double timeScale = 0.1) =>
+        StartAsync(template, LoopbackSubnets.Allocate(), timeScale);
+
+    /// <summary>Starts on a slice the caller allocated, for tests that place targets in its subnets before the template exists.</summary>
+    public static async Task<ElbeHarness> StartAsync(string template, LoopbackSlice slice, double timeScale = 0.1)
     {
         var directory = Directory.CreateTempSubdirectory("elbe-e2e-");
         try
         {
-            var slice = LoopbackSubnets.Allocate();
             var path = Path.Combine(directory.FullName, TemplateFileName);
             await File.WriteAllTextAsync(path, template);
             using var startTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));

@@ -41,6 +41,9 @@ public sealed record LoopbackSlice(int Octet)
 
     public string ApiEndpoint => $"127.{Octet}.0.10:4580";
 
+    /// <summary>An address inside zone <paramref name="zoneIndex"/>'s subnet (0 = a) that no load balancer node takes, for a target in that zone.</summary>
+    public System.Net.IPAddress TargetAddress(int zoneIndex) => System.Net.IPAddress.Parse($"127.{Octet}.{zoneIndex + 1}.200");
+
     /// <summary>AWS reserves .0-.3 of a subnet, so the first load balancer in subnet a gets .4.</summary>
     public string FirstNodeAddress => $"127.{Octet}.1.4";
 }
