@@ -31,11 +31,21 @@ public sealed class RequestValidationTests(ApiServerFixture server) : IClassFixt
     [Fact]
     public async Task A_body_over_one_megabyte_is_refused_as_the_client_s_fault_and_the_server_keeps_answering()
     {
-        // Expect: 100-continue, so the client waits for the verdict instead of racing the server's close with the body.
-        var response = await server.Client.SendFormAsync("Action=DescribeLoadBalancers&Version=2015-12-01&Names.member.1=" + new string('a', 1024 * 1024),
-            new ApiRequestOverrides { AfterSigning = request => request.Headers.ExpectContinue = true });
-        response.AssertError("ValidationError", 413);
-        Assert.Equal("Sender", response.ErrorType);
+        // Raw socket: the head announces 2 MB and waits (Expect: 100-continue) for the verdict, which must come from
+        // the Content-Length alone, before any body byte, so nothing races the server's close.
+        using var socket = new System.Net.Sockets.TcpClient();
+        await socket.ConnectAsync(server.Harness.BaseUrl.Host, server.Harness.BaseUrl.Port);
+        var stream = socket.GetStream();
+        var head = $"POST / HTTP/1.1\r\nHost: {server.Harness.BaseUrl.Authority}\r\nContent-Type: {SignedApiClient.FormContentType}\r\n" +
+            "Content-Length: 2000000\r\nExpect: 100-continue\r\n\r\n";
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(head));
+        using var reader = new StreamReader(stream, System.Text.Encoding.UTF8);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var statusLine = await reader.ReadLineAsync(timeout.Token);
+        Assert.Equal("HTTP/1.1 413 Payload Too Large", statusLine);
+        var rest = await reader.ReadToEndAsync(timeout.Token);
+        Assert.Contains("<Code>ValidationError</Code>", rest);
+        Assert.Contains("<Type>Sender</Type>", rest);
 
         (await server.Client.CallAsync("DescribeLoadBalancers")).AssertSuccess();
     }
