@@ -45,6 +45,8 @@ public sealed class TargetApiTests(ApiServerFixture server) : IClassFixture<ApiS
         var first = withAnomaly.Members("TargetHealthDescriptions")[0];
         Assert.Equal(("normal", "no"), (ApiResponse.Child(first, "Result"), ApiResponse.Child(first, "MitigationInEffect")));
         Assert.Equal("8080", ApiResponse.Child(first, "HealthCheckPort"));
+        var overrideState = ApiResponse.ChildElement(first, "AdministrativeOverride");
+        Assert.Equal(("no_override", "AdministrativeOverride.NoOverride"), (ApiResponse.Child(overrideState, "State"), ApiResponse.Child(overrideState, "Reason")));
 
         (await Client.CallAsync("DeregisterTargets", new ApiRequestParameters().Add("TargetGroupArn", tg).Targets(("10.0.0.1", 9000)))).AssertSuccess("DeregisterTargets");
         Assert.Equal(["10.0.0.1:8080", "10.0.0.2:9000"], (await HealthAsync(tg)).Select(h => $"{h.Id}:{h.Port}"));

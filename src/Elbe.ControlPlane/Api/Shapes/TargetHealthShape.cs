@@ -13,5 +13,8 @@ public static class TargetHealthShape
         w.Struct("TargetHealth", h => h.Value("State", health.State).Value("Reason", health.Reason).Value("Description", health.Description));
         if (anomalyDetection)
             w.Struct("AnomalyDetection", a => a.Value("Result", "normal").Value("MitigationInEffect", "no"));
+        // Elbe has no zonal shift, so no override is ever active; AWS reports that explicitly.
+        w.Struct("AdministrativeOverride", o => o.Value("State", "no_override")
+            .Value("Reason", "AdministrativeOverride.NoOverride").Value("Description", "No override is currently active on target"));
     }
 }
