@@ -32,8 +32,8 @@ public sealed class RedirectAction : IListenerAction
             listener.Scheme,
             HostWithoutPort(request.Headers.Host.ToString(), listener.Settings.DnsName),
             listener.PortText,
-            RawPath(context).TrimStart('/'),
-            RawQuery(context));
+            RawRequestTarget.Path(context).Span.TrimStart('/').ToString(),
+            RawRequestTarget.Query(context).ToString());
 
         var location = new StringBuilder(128);
         Append(location, _protocol, values, lowerCase: true);
@@ -54,19 +54,6 @@ public sealed class RedirectAction : IListenerAction
         response.Headers.Location = location.ToString();
         response.ContentLength = 0;
         return Task.CompletedTask;
-    }
-
-    internal static string RawPath(HttpContext context)
-    {
-        var raw = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "/";
-        var q = raw.IndexOf('?');
-        return q >= 0 ? raw[..q] : raw;
-    }
-
-    internal static string RawQuery(HttpContext context)
-    {
-        var query = context.Request.QueryString.Value;
-        return string.IsNullOrEmpty(query) ? "" : query[1..];
     }
 
     private static string HostWithoutPort(string host, string fallback)

@@ -33,20 +33,11 @@ public sealed class ListenerRequestHandler(ListenerRuntime runtime)
         var routing = new RoutingRequest(
             request.Method,
             request.Headers.Host.Count == 0 ? null : request.Headers.Host[0],
-            RawPath(context),
-            request.QueryString.HasValue ? request.QueryString.Value![1..] : "",
+            RawRequestTarget.Path(context),
+            RawRequestTarget.Query(context),
             context.Connection.RemoteIpAddress ?? IPAddress.Loopback,
             request.Headers);
         return snapshot.Rules.Match(routing).Payload.ExecuteAsync(context, snapshot);
-    }
-
-    /// <summary>Rules match the path as the client sent it, before Kestrel's percent-decoding.</summary>
-    private static string RawPath(HttpContext context)
-    {
-        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
-        if (string.IsNullOrEmpty(raw) || raw[0] != '/') return context.Request.Path.Value ?? "/";
-        var q = raw.IndexOf('?');
-        return q >= 0 ? raw[..q] : raw;
     }
 
     /// <summary>

@@ -16,7 +16,7 @@ public sealed class PathPatternMatcher : IConditionMatcher
 
     public bool Matches(in RoutingRequest request)
     {
-        var path = request.Path.AsSpan();
+        var path = request.Path.Span;
         foreach (var p in _patterns)
             if (p.IsMatch(path)) return true;
         return false;

@@ -26,7 +26,7 @@ public sealed class QueryStringMatcher : IConditionMatcher
 
     public bool Matches(in RoutingRequest request)
     {
-        var rest = request.QueryString.AsSpan();
+        var rest = request.QueryString.Span;
         while (!rest.IsEmpty)
         {
             var amp = rest.IndexOf('&');
