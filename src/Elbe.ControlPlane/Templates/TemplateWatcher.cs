@@ -42,6 +42,12 @@ public sealed class TemplateWatcher : IDisposable
     /// <summary>A new configuration was loaded from the changed template.</summary>
     public event Action<ElbeConfiguration>? Loaded;
 
+    /// <summary>
+    /// The file's content changed (raised before <see cref="Loaded"/>/<see cref="Failed"/>). When nobody listens to
+    /// those two, the watcher does not load the template at all and only raises this.
+    /// </summary>
+    public event Action? ContentChanged;
+
     /// <summary>The changed template was refused; <see cref="Current"/> is unchanged.</summary>
     public event Action<TemplateException>? Failed;
 
@@ -177,19 +183,25 @@ public sealed class TemplateWatcher : IDisposable
             if (_disposed || !TryRead(out var text, out var hash)) return;
             if (_lastSeenHash is not null && hash.AsSpan().SequenceEqual(_lastSeenHash)) return;
             _lastSeenHash = hash;
-            var context = _context with { Previous = Current, Warnings = [] };
-            try
+            // A caller that loads the template itself, against its own state, only needs to hear of the change:
+            // loading it here as well would parse and validate every edit twice.
+            if (Loaded is not null || Failed is not null)
             {
-                loaded = TemplateLoader.Load(text, _path, context);
-                Current = loaded;
-                Warnings = context.Warnings;
-            }
-            catch (TemplateException e)
-            {
-                failure = e;
+                var context = _context with { Previous = Current, Warnings = [] };
+                try
+                {
+                    loaded = TemplateLoader.Load(text, _path, context);
+                    Current = loaded;
+                    Warnings = context.Warnings;
+                }
+                catch (TemplateException e)
+                {
+                    failure = e;
+                }
             }
         }
         // Raised outside the lock so a handler may read Current or dispose the watcher.
+        ContentChanged?.Invoke();
         if (loaded is not null) Loaded?.Invoke(loaded);
         else if (failure is not null) Failed?.Invoke(failure);
     }

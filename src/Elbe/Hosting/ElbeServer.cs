@@ -69,8 +69,8 @@ public sealed class ElbeServer : IAsyncDisposable
             {
                 server._reimportLoop = Task.Run(() => server.ReimportTemplateAsync(watched), CancellationToken.None);
                 server._watcher = new TemplateWatcher(watched, server.LoadContext() with { Previous = store.Current });
-                server._watcher.Loaded += _ => server.RequestReimport();
-                server._watcher.Failed += server.Refuse;
+                // The server loads the template itself, under the store's lock; the watcher only says when.
+                server._watcher.ContentChanged += server.RequestReimport;
                 server._watcher.Start();
             }
             if (options.ApiEndpoint is { } api)

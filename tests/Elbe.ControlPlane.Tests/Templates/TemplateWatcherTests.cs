@@ -67,6 +67,22 @@ public sealed class TemplateWatcherTests : IDisposable
     }
 
     [Fact]
+    public void A_watcher_with_only_ContentChanged_listeners_notifies_without_loading()
+    {
+        var context = new TemplateLoadContext();
+        var initial = TemplateLoader.Load(_path, context);
+        using var watcher = new TemplateWatcher(_path, context with { Previous = initial }, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200));
+        watcher.ContentChanged += () => _events.Add("changed");
+        watcher.Start();
+
+        // Even an edit that would not load is only reported as a change: loading is the listener's business.
+        File.WriteAllText(_path, SampleTemplates.Yaml.Replace("Port: 80", "Port: eighty", StringComparison.Ordinal));
+        Assert.Equal("changed", Next(Wait));
+        Assert.Same(initial, watcher.Current);
+        Assert.Null(Next(TimeSpan.FromMilliseconds(500)));
+    }
+
+    [Fact]
     public void Rewriting_the_same_content_raises_nothing()
     {
         using var watcher = Start();
