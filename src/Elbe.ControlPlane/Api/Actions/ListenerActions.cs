@@ -400,7 +400,7 @@ public static class ListenerActions
     private static bool IsSecure(string protocol) => protocol is "HTTPS" or "TLS";
 
     /// <summary>The listener with this ARN, or ListenerNotFound.</summary>
-    private static Listener Find(ElbeConfiguration config, string arn) =>
+    internal static Listener Find(ElbeConfiguration config, string arn) =>
         config.Listeners.FirstOrDefault(l => l.Arn == arn) ?? throw new ApiException(ErrorCodes.ListenerNotFound, NotFoundMessage);
 
     /// <summary>The listener as the API shows it, to tell whether a repeated create asks for the same thing.</summary>

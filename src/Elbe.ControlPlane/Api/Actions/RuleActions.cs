@@ -71,8 +71,7 @@ public static class RuleActions
         var entries = new List<(ListenerRule? Rule, Listener? Default)>();
         if (listenerArn is not null)
         {
-            var listener = config.Listeners.FirstOrDefault(l => l.Arn == listenerArn)
-                ?? throw new ApiException(ErrorCodes.ListenerNotFound, $"Listener '{listenerArn}' not found");
+            var listener = ListenerActions.Find(config, listenerArn);
             foreach (var rule in config.Rules.Where(r => r.ListenerArn == listenerArn).OrderBy(r => r.Priority))
                 entries.Add((rule, null));
             entries.Add((null, listener));
@@ -195,8 +194,7 @@ public static class RuleActions
 
     private static Listener FindListener(ElbeConfiguration config, string listenerArn)
     {
-        var listener = config.Listeners.FirstOrDefault(l => l.Arn == listenerArn)
-            ?? throw new ApiException(ErrorCodes.ListenerNotFound, $"Listener '{listenerArn}' not found");
+        var listener = ListenerActions.Find(config, listenerArn);
         var loadBalancer = config.LoadBalancers.FirstOrDefault(lb => lb.Arn == listener.LoadBalancerArn);
         if (loadBalancer is not null && loadBalancer.Type != LoadBalancerType.Application)
             throw new ApiException(ErrorCodes.InvalidConfigurationRequest, "Rules can be created only on Application Load Balancer listeners");

@@ -113,8 +113,7 @@ public static class TargetGroupActions
         List<TargetGroup> groups;
         if (loadBalancerArn is not null)
         {
-            if (!config.LoadBalancers.Any(lb => lb.Arn == loadBalancerArn))
-                throw new ApiException(ErrorCodes.LoadBalancerNotFound, $"Load balancer '{loadBalancerArn}' not found");
+            LoadBalancerActions.Find(config, loadBalancerArn);
             groups = [.. config.TargetGroups.Where(tg => usage.LoadBalancerArns(tg.Arn).Contains(loadBalancerArn))];
         }
         else if (arns is not null)
