@@ -111,7 +111,7 @@ public static class ListenerActions
                 throw new ApiException(ErrorCodes.TooManyListeners, $"You've reached the limit of {limit} listeners per load balancer");
 
             var next = config with { Listeners = config.Listeners.Add(listener) };
-            Validate(config, next, lb);
+            Validate(config, next);
             return (next, listener);
         });
         return w => w.List("Listeners", [created], ListenerShape.Write);
@@ -190,7 +190,7 @@ public static class ListenerActions
                 throw new ApiException(ErrorCodes.DuplicateListener, "A listener already exists on this port for this load balancer");
 
             var next = config with { Listeners = config.Listeners.SetItem(config.Listeners.IndexOf(listener), changed) };
-            Validate(config, next, lb);
+            Validate(config, next);
             return (next, changed);
         });
         return w => w.List("Listeners", [updated], ListenerShape.Write);
@@ -367,9 +367,7 @@ public static class ListenerActions
         }
     }
 
-    private static void Validate(ElbeConfiguration before, ElbeConfiguration after, LoadBalancer lb) =>
-        // Gateway listeners have no port; the model's port check does not apply to them.
-        LoadBalancerActions.ValidateChange(before, after, e => lb.Type == LoadBalancerType.Gateway && e.Path == "Port");
+    private static void Validate(ElbeConfiguration before, ElbeConfiguration after) => LoadBalancerActions.ValidateChange(before, after);
 
     private static ListenerMutualAuthentication? ReadMutualAuthentication(QueryParameters p)
     {

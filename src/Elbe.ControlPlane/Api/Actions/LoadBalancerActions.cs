@@ -367,14 +367,13 @@ public static class LoadBalancerActions
     /// there before: a problem elsewhere in the stored state is not this call's to report. Of the new problems,
     /// one on <paramref name="ownArns"/> (the resources the call changed) is reported first.
     /// </summary>
-    internal static void ValidateChange(ElbeConfiguration before, ElbeConfiguration after, Func<ModelValidationException, bool>? ignore = null, params string[] ownArns)
+    internal static void ValidateChange(ElbeConfiguration before, ElbeConfiguration after, params string[] ownArns)
     {
         var old = ConfigurationValidator.Collect(before).Select(e => (e.Code, e.Message, e.ResourceArn)).ToHashSet();
         ModelValidationException? first = null;
         foreach (var error in ConfigurationValidator.Collect(after))
         {
             if (old.Contains((error.Code, error.Message, error.ResourceArn))) continue;
-            if (ignore?.Invoke(error) == true) continue;
             if (ownArns.Length == 0 || (error.ResourceArn is { } arn && ownArns.Contains(arn))) throw error;
             first ??= error;
         }

@@ -190,7 +190,7 @@ public static class RuleActions
     /// call's own problem is reported first. A problem the stored state already had is not this call's.
     /// </summary>
     private static void Validate(ElbeConfiguration before, ElbeConfiguration next, string resourceArn, string listenerArn) =>
-        LoadBalancerActions.ValidateChange(before, next, null, resourceArn, listenerArn);
+        LoadBalancerActions.ValidateChange(before, next, resourceArn, listenerArn);
 
     private static Listener FindListener(ElbeConfiguration config, string listenerArn)
     {
