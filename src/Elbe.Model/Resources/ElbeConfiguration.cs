@@ -18,4 +18,6 @@ public sealed record ElbeConfiguration
     public ImmutableArray<TargetGroup> TargetGroups { get; init; } = [];
     public ImmutableArray<Instance> Instances { get; init; } = [];
     public ImmutableArray<TrustStore> TrustStores { get; init; } = [];
+    /// <summary>ACM certificates; listeners name them by ARN.</summary>
+    public ImmutableArray<Certificate> Certificates { get; init; } = [];
 }

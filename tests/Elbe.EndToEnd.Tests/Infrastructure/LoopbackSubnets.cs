@@ -13,7 +13,8 @@ public static class LoopbackSubnets
     public const string SubnetB = "subnet-0000000000000000b";
     public const string SubnetC = "subnet-0000000000000000c";
 
-    private const int FirstOctet = 20;
+    // ELBE_TEST_FIRST_OCTET moves the slices, so suites of several checkouts can run side by side on one host.
+    private static readonly int FirstOctet = int.TryParse(Environment.GetEnvironmentVariable("ELBE_TEST_FIRST_OCTET"), out var first) ? first : 20;
     private const int LastOctet = 239;
     private static int allocated = -1;
 
