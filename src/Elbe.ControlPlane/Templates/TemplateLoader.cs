@@ -126,7 +126,9 @@ public static class TemplateLoader
             Instances = [.. instances],
         };
         var validator = context.Validator ?? ModelChecks.Collect;
-        foreach (var error in validator(configuration)) diagnostics.Add(locator.Locate(error));
+        // Certificates come only through the ACM API, never from a template: listeners may name the ones stored.
+        var checkedConfiguration = configuration with { Certificates = context.Previous?.Certificates ?? [] };
+        foreach (var error in validator(checkedConfiguration)) diagnostics.Add(locator.Locate(error));
 
         // Only the resources that made it into the configuration (an instance without an address does not).
         var fingerprints = new Dictionary<string, string>(StringComparer.Ordinal);
