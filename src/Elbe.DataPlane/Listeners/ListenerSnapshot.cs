@@ -4,7 +4,6 @@ using Elbe.DataPlane.Forwarding;
 using Elbe.DataPlane.Snapshots;
 using Elbe.Model.Resources;
 using Elbe.Routing.Rules;
-using Yarp.ReverseProxy.Forwarder;
 
 namespace Elbe.DataPlane.Listeners;
 
@@ -23,7 +22,7 @@ public sealed class ListenerSnapshot
         Scheme = listener.Protocol == "HTTPS" ? "https" : "http";
         PortText = listener.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Transformer = new AlbRequestTransformer(settings, listener.Port, Scheme);
-        ForwarderConfig = new ForwarderRequestConfig { ActivityTimeout = settings.IdleTimeout };
+        TargetRequests = new TargetRequestConfigs(settings.IdleTimeout, listener.SslPolicy);
     }
 
     public Listener Listener { get; }
@@ -33,8 +32,8 @@ public sealed class ListenerSnapshot
     public string Scheme { get; }
     public string PortText { get; }
     public AlbRequestTransformer Transformer { get; }
-    /// <summary>The idle timeout toward targets: a target silent this long gets the client a 504.</summary>
-    public ForwarderRequestConfig ForwarderConfig { get; }
+    /// <summary>HTTP version and idle timeout toward targets (a target silent this long gets the client a 504), and the back-end TLS policy.</summary>
+    public TargetRequestConfigs TargetRequests { get; }
 
     /// <summary>The zone of the node whose address the connection arrived on; null when the address is no node's.</summary>
     public string? NodeZone(IPAddress? localAddress)
