@@ -1,6 +1,7 @@
 using System.Net;
 using Elbe.DataPlane.Actions;
 using Elbe.DataPlane.Forwarding;
+using Elbe.DataPlane.Listeners.Tls;
 using Elbe.DataPlane.Snapshots;
 using Elbe.Model.Resources;
 using Elbe.Routing.Rules;
@@ -13,7 +14,8 @@ public sealed class ListenerSnapshot
     private readonly Dictionary<IPAddress, string> _nodeZones;
 
     /// <param name="nodeZones">Each load balancer node's address and zone: the address a client connected to tells which node, and so which zone, serves it.</param>
-    public ListenerSnapshot(Listener listener, AlbSettings settings, CompiledRuleSet<IListenerAction> rules, Dictionary<IPAddress, string> nodeZones)
+    /// <param name="tls">HTTPS listeners: certificates, policy and mutual TLS; null for HTTP.</param>
+    public ListenerSnapshot(Listener listener, AlbSettings settings, CompiledRuleSet<IListenerAction> rules, Dictionary<IPAddress, string> nodeZones, ListenerTls? tls = null)
     {
         _nodeZones = nodeZones;
         Listener = listener;
@@ -21,7 +23,9 @@ public sealed class ListenerSnapshot
         Rules = rules;
         Scheme = listener.Protocol == "HTTPS" ? "https" : "http";
         PortText = listener.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        Transformer = new AlbRequestTransformer(settings, listener.Port, Scheme);
+        Tls = tls;
+        var tlsHeaders = tls is null ? null : ListenerTls.Headers(listener, settings.TlsVersionAndCipherHeaders, tls.Mode);
+        Transformer = new AlbRequestTransformer(settings, listener.Port, Scheme, tlsHeaders);
         TargetRequests = new TargetRequestConfigs(settings.IdleTimeout, listener.SslPolicy);
     }
 
@@ -32,6 +36,7 @@ public sealed class ListenerSnapshot
     public string Scheme { get; }
     public string PortText { get; }
     public AlbRequestTransformer Transformer { get; }
+    public ListenerTls? Tls { get; }
     /// <summary>HTTP version and idle timeout toward targets (a target silent this long gets the client a 504), and the back-end TLS policy.</summary>
     public TargetRequestConfigs TargetRequests { get; }
 
