@@ -12,6 +12,8 @@ public sealed class CfnTemplate
     public const int ListenerPort = 8080;
     public const string DefaultLoadBalancer = "Alb";
     public const string DefaultListener = "Web";
+    public const string DefaultHttpsListener = "Secure";
+    public const int HttpsListenerPort = 8443;
 
     private readonly List<string> resources = [];
 
@@ -88,6 +90,34 @@ public sealed class CfnTemplate
             "      Protocol: HTTP\n" +
             "      DefaultActions:\n" +
             Indent(defaultActions, 8));
+        return this;
+    }
+
+    /// <summary>An HTTPS listener with a default certificate (an ARN the test imported), optionally a policy, mutual TLS (a YAML mapping at column 0) and attributes.</summary>
+    public CfnTemplate HttpsListener(
+        string defaultActions,
+        string certificateArn,
+        string name = DefaultHttpsListener,
+        string loadBalancer = DefaultLoadBalancer,
+        int port = HttpsListenerPort,
+        string? sslPolicy = null,
+        string? mutualAuthentication = null,
+        IReadOnlyDictionary<string, string>? attributes = null)
+    {
+        var yaml = new StringBuilder()
+            .Append($"  {name}:\n")
+            .Append("    Type: AWS::ElasticLoadBalancingV2::Listener\n")
+            .Append("    Properties:\n")
+            .Append($"      LoadBalancerArn: !Ref {loadBalancer}\n")
+            .Append($"      Port: {port}\n")
+            .Append("      Protocol: HTTPS\n")
+            .Append("      Certificates:\n")
+            .Append($"        - CertificateArn: {Quote(certificateArn)}\n");
+        if (sslPolicy is not null) yaml.Append($"      SslPolicy: {sslPolicy}\n");
+        if (mutualAuthentication is not null) yaml.Append("      MutualAuthentication:\n").Append(Indent(mutualAuthentication, 8));
+        yaml.Append("      DefaultActions:\n").Append(Indent(defaultActions, 8));
+        AppendAttributes(yaml, "ListenerAttributes", attributes);
+        resources.Add(yaml.ToString());
         return this;
     }
 
