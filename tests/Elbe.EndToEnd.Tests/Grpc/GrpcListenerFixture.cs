@@ -13,12 +13,12 @@ namespace Elbe.EndToEnd.Tests.Grpc;
 /// </summary>
 public sealed class GrpcListenerFixture : IAsyncLifetime
 {
-    public const int Port = 8443;
+    public const int Port = CfnTemplate.HttpsListenerPort;
     public const string RouteHeader = "x-route";
 
     private ElbeHarness? harness;
 
-    public SelfSignedCertificate ListenerCertificate { get; } = SelfSignedCertificate.Create("grpc.elbe.test");
+    public TestCertificate ListenerCertificate { get; } = TestCertificates.Server("grpc.elbe.test");
     public GrpcBackend Rpc { get; private set; } = null!;
     public GrpcBackend Secure { get; private set; } = null!;
     public GrpcBackend Plain { get; private set; } = null!;
@@ -68,20 +68,8 @@ public sealed class GrpcListenerFixture : IAsyncLifetime
                   HttpHeaderConfig:
                     HttpHeaderName: {RouteHeader}
                     Values: [{route}]
-                """, CfnActions.Forward(group), listener: "Secure");
-        // Appended as text: the listener names a certificate ARN only known once imported.
-        return template + $"""
-              Secure:
-                Type: AWS::ElasticLoadBalancingV2::Listener
-                Properties:
-                  LoadBalancerArn: !Ref {CfnTemplate.DefaultLoadBalancer}
-                  Port: {Port}
-                  Protocol: HTTPS
-                  Certificates:
-                    - CertificateArn: {CfnTemplate.Quote(certificateArn)}
-                  DefaultActions:
-            {CfnTemplate.Indent(CfnActions.Forward("Rpc"), 8)}
-            """;
+                """, CfnActions.Forward(group), listener: CfnTemplate.DefaultHttpsListener);
+        return template.HttpsListener(CfnActions.Forward("Rpc"), certificateArn).ToString();
     }
 
     /// <summary>A gRPC channel to the listener, trusting its certificate and no other.</summary>
@@ -90,7 +78,7 @@ public sealed class GrpcListenerFixture : IAsyncLifetime
         HttpHandler = new SocketsHttpHandler
         {
             ConnectTimeout = TimeSpan.FromSeconds(5),
-            SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => ListenerCertificate.IsThis(certificate) },
+            SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => Trusts(certificate) },
         },
         DisposeHttpClient = true,
     });
@@ -99,7 +87,7 @@ public sealed class GrpcListenerFixture : IAsyncLifetime
     public HttpClient HttpClient(Version version) => new(new SocketsHttpHandler
     {
         ConnectTimeout = TimeSpan.FromSeconds(5),
-        SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => ListenerCertificate.IsThis(certificate) },
+        SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => Trusts(certificate) },
     })
     {
         BaseAddress = Address,
@@ -107,6 +95,10 @@ public sealed class GrpcListenerFixture : IAsyncLifetime
         DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
         Timeout = BoundHttpClient.RequestTimeout,
     };
+
+    /// <summary>The client side's whole trust: exactly the listener's certificate.</summary>
+    private bool Trusts(System.Security.Cryptography.X509Certificates.X509Certificate? presented) =>
+        presented is not null && presented.GetCertHashString() == ListenerCertificate.Certificate.GetCertHashString();
 
     public static CallOptions Route(string? route = null) => new(
         headers: route is null ? null : new Metadata { { RouteHeader, route } },

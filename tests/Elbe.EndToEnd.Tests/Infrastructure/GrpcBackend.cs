@@ -58,7 +58,7 @@ public sealed class GrpcBackend : IAsyncDisposable
     public static async Task<GrpcBackend> StartAsync(string name, HttpProtocols protocols = HttpProtocols.Http2, bool tls = false)
     {
         var backend = new GrpcBackend(name, tls);
-        var certificate = tls ? SelfSignedCertificate.Create().Certificate : null;
+        var certificate = tls ? TestCertificates.Server("target.elbe.test", keyType: TestKeyType.Ecdsa).Certificate : null;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
