@@ -22,6 +22,8 @@ public sealed record TargetGroupSettings
     public required HttpCodeMatcher Matcher { get; init; }
     public TimeSpan HealthCheckInterval { get; init; }
     public TimeSpan HealthCheckTimeout { get; init; }
+    /// <summary>NLB proxy_protocol_v2.enabled: TCP health checks open with a LOCAL header too.</summary>
+    public bool ProxyProtocolV2 { get; init; }
 
     /// <param name="timeScale">Shrinks health-check and slow-start timings for tests and demos (1 = as configured).</param>
     public static TargetGroupSettings From(TargetGroup group, double timeScale)
@@ -43,6 +45,7 @@ public sealed record TargetGroupSettings
             Matcher = HttpCodeMatcher.TryParse(group.HealthCheck.MatcherHttpCode, out var matcher) ? matcher : HttpCodeMatcher.Parse("200"),
             HealthCheckInterval = TimeSpan.FromSeconds(group.HealthCheck.IntervalSeconds * timeScale),
             HealthCheckTimeout = TimeSpan.FromSeconds(group.HealthCheck.TimeoutSeconds * timeScale),
+            ProxyProtocolV2 = group.Attributes.GetValueOrDefault(NetworkTargetGroupAttributes.ProxyProtocolV2) == "true",
         };
     }
 
