@@ -19,12 +19,26 @@ public sealed class NlbClient : IAsyncDisposable
     /// <summary>The name the target greeted with.</summary>
     public string Target { get; }
 
-    public static async Task<NlbClient> ConnectAsync(string address, int port, IPAddress? from = null)
+    public static Task<NlbClient> ConnectAsync(string address, int port, IPAddress? from = null)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
             if (from is not null) socket.Bind(new IPEndPoint(from, 0));
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        return ConnectAsync(socket, address, port);
+    }
+
+    /// <summary>Connects a socket the caller made (in another network namespace, say); the client owns it from here.</summary>
+    public static async Task<NlbClient> ConnectAsync(Socket socket, string address, int port)
+    {
+        try
+        {
             using var timeout = new CancellationTokenSource(Timeout);
             await socket.ConnectAsync(IPAddress.Parse(address), port, timeout.Token);
             var greeting = await ReadLineAsync(socket, timeout.Token);
