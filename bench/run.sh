@@ -3,22 +3,24 @@
 # to the same nginx targets, and writes the table to bench/RESULTS.md (see bench/README.md).
 #
 # usage: bench/run.sh [--quick] [--scenarios a,b,...] [--proxies elbe,haproxy,nginx,yarp] [--report FILE]
-#                     [--skip-build] [--elbe-dll PATH]
+#                     [--skip-build] [--elbe-dll PATH] [--report-only]
 #   --quick       1 s per run, no warm-up, one round, 200 idle connections: proves the harness works
 #   --scenarios   a subset, by name (default: all; the names are listed in SCENARIOS below)
 #   --proxies     a subset (default: all four)
 #   --report      where the markdown goes (default bench/RESULTS.md; --quick defaults to bench/logs/quick.md)
 #   --skip-build  reuse bench/out from the last run
 #   --elbe-dll    run this already built elbe.dll with `dotnet` instead of publishing src/Elbe
-# env: DURATION (s, default 5), WARMUP (s, default 1), ROUNDS (default 2), IDLE_CONNECTIONS (default 8000)
+#   --report-only render the report again from the last run's results (bench/logs)
+# env: DURATION (s, default 5), WARMUP (s, default 1), ROUNDS (default 2), IDLE_CONNECTIONS (default 8000),
+#      BENCH_RUN_DIR (scratch directory, default bench/logs)
 set -euo pipefail
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$BENCH/.." && pwd)"
 OUT="$BENCH/out"
-RUN="$BENCH/logs"
+RUN="${BENCH_RUN_DIR:-$BENCH/logs}"     # scratch, emptied at the start of every run
 
-QUICK=""; ONLY_SCENARIOS=""; PROXIES="elbe haproxy nginx yarp"; REPORT=""; SKIP_BUILD="${SKIP_BUILD:-}"; ELBE_DLL=""
+QUICK=""; REPORT_ONLY=""; ONLY_SCENARIOS=""; PROXIES="elbe haproxy nginx yarp"; REPORT=""; SKIP_BUILD="${SKIP_BUILD:-}"; ELBE_DLL=""
 while [ $# -gt 0 ]; do
     case $1 in
         --quick) QUICK=1 ;;
@@ -26,8 +28,9 @@ while [ $# -gt 0 ]; do
         --proxies) PROXIES="${2//,/ }"; shift ;;
         --report) REPORT="$2"; shift ;;
         --skip-build) SKIP_BUILD=1 ;;
+        --report-only) REPORT_ONLY=1 ;;
         --elbe-dll) ELBE_DLL="$2"; shift ;;
-        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -41,6 +44,48 @@ REPORT="${REPORT:-$BENCH/RESULTS.md}"
 
 log() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
 note() { printf '%s\n' "$*" >&2; printf '%s\n' "$*" >> "$RUN/notes.txt"; }
+RESULTS="$RUN/results.tsv"      # scenario proxy round value p50 p99 errors cpu_s peak_rss_kib
+SCENARIO_LIST="$RUN/scenarios.tsv"
+
+# --- report ----------------------------------------------------------------------------------------------------
+# Renders the table from the scratch directory's results (also alone: --report-only, after a run was cut short).
+write_report() {
+    {
+        echo "# Elbe benchmark results"
+        echo
+        echo "- when: $(date -u '+%Y-%m-%d %H:%M UTC'), Elbe commit $(git -C "$REPO" rev-parse --short HEAD)$(git -C "$REPO" diff --quiet || echo ' (with uncommitted changes)')"
+        echo "- machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo); load generator, targets and proxies all on it, unpinned"
+        echo "- each run: ${WARMUP} s warm-up, ${DURATION} s measured; $ROUNDS alternating round(s) (A B C D A B C D), best round shown; idle connections: $IDLE_CONNECTIONS"
+        echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine slows runs down)"
+        echo "- $(haproxy -v | head -1 | cut -d' ' -f1-3) nbthread 2; $(nginx -v 2>&1 | cut -d' ' -f3) 2 workers; stock YARP 2.3 (StockYarp/); targets nginx 2 workers; $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2); .NET SDK $(dotnet --version)"
+        echo
+        awk -v duration="$DURATION" -f "$BENCH/report/results-table.awk" "$SCENARIO_LIST" "$RESULTS"
+        if [ -s "$RUN/notes.txt" ]; then
+            echo "### Notes from this run"
+            echo
+            sed 's/^/- /' "$RUN/notes.txt"
+            echo
+        fi
+    } > "$REPORT.table"
+    if [ "$REPORT" = "$BENCH/RESULTS.md" ] && [ -f "$REPORT" ] && grep -q '^<!-- table -->' "$REPORT"; then
+        # RESULTS.md keeps its hand-written analysis below the generated table.
+        { cat "$REPORT.table"; echo '<!-- table -->'; sed -n '/^<!-- table -->/,$p' "$REPORT" | tail -n +2; } > "$REPORT.new"
+        mv "$REPORT.new" "$REPORT"; rm "$REPORT.table"
+    else
+        mv "$REPORT.table" "$REPORT"
+    fi
+    sed -n '1,/^<!-- table -->/p' "$REPORT" | grep -v '^<!-- table -->'
+    # Elbe must show no errors in any scenario: the exit status says whether it did.
+    awk -F'\t' '$2 == "elbe" && $7 > 0 { bad = 1 } END { exit bad }' "$RESULTS" \
+        || { echo "run.sh: Elbe had errors in some scenario (see the errors column)" >&2; exit 3; }
+}
+
+if [ -n "$REPORT_ONLY" ]; then
+    # shellcheck disable=SC1091
+    source "$RUN/settings.sh"
+    write_report
+    exit
+fi
 
 # --- scenarios -----------------------------------------------------------------------------------------------
 # name | listener family | load generator and its arguments | request path | what Elbe needs for it
@@ -84,7 +129,10 @@ endpoint() { # proxy family -> host:port
 
 # --- tools -----------------------------------------------------------------------------------------------------
 missing=()
-for tool in haproxy:haproxy nginx:nginx wrk:wrk h2load:nghttp2-client openssl:openssl curl:curl; do
+tools="nginx:nginx wrk:wrk openssl:openssl curl:curl"
+[[ " $PROXIES " != *" haproxy "* ]] || tools+=" haproxy:haproxy"
+scenario_selected http2 && tools+=" h2load:nghttp2-client"
+for tool in $tools; do
     command -v "${tool%%:*}" >/dev/null || missing+=("${tool##*:}")
 done
 NGINX_STREAM=/usr/lib/nginx/modules/ngx_stream_module.so
@@ -254,9 +302,8 @@ if [[ " $PROXIES " == *" elbe "* ]] && { needs nlb || needs nlb-udp; }; then
 fi
 
 # --- measuring -------------------------------------------------------------------------------------------------
-RESULTS="$RUN/results.tsv"      # scenario proxy round value p50 p99 errors cpu_s peak_rss_kib
-SCENARIO_LIST="$RUN/scenarios.tsv"
 : > "$RESULTS"; : > "$SCENARIO_LIST"
+printf 'DURATION=%s WARMUP=%s ROUNDS=%s IDLE_CONNECTIONS=%s\n' "$DURATION" "$WARMUP" "$ROUNDS" "$IDLE_CONNECTIONS" > "$RUN/settings.sh"
 
 # Runs the load generator once against proxy's family endpoint; prints the wrk-summary line.
 drive() { # proxy family tool path seconds output
@@ -319,7 +366,9 @@ for entry in "${SCENARIOS[@]}"; do
     fi
     log "$scenario: $shown"
     # Alternating runs, A B C D A B C D: drift on this shared machine hits every proxy alike.
-    for round in $(seq "$ROUNDS"); do
+    # Idle connections run once: a second round would find the memory the first one grew still held.
+    rounds=$ROUNDS; [ "$tool" = idle ] && rounds=1
+    for round in $(seq "$rounds"); do
         for proxy in $PROXIES; do
             if [[ " ${CAN[$proxy]} " != *" $need "* ]]; then
                 [ "$round" = 1 ] && note "$scenario: ${LABEL[$proxy]} has no equivalent (needs $need); not run."
@@ -331,32 +380,4 @@ for entry in "${SCENARIOS[@]}"; do
     done
 done
 
-# --- report ----------------------------------------------------------------------------------------------------
-{
-    echo "# Elbe benchmark results"
-    echo
-    echo "- when: $(date -u '+%Y-%m-%d %H:%M UTC'), Elbe commit $(git -C "$REPO" rev-parse --short HEAD)$(git -C "$REPO" diff --quiet || echo ' (with uncommitted changes)')"
-    echo "- machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo); load generator, targets and proxies all on it, unpinned"
-    echo "- each run: ${WARMUP} s warm-up, ${DURATION} s measured; $ROUNDS alternating round(s) (A B C D A B C D), best round shown; idle connections: $IDLE_CONNECTIONS"
-    echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine slows runs down)"
-    echo "- $(haproxy -v | head -1 | cut -d' ' -f1-3) nbthread 2; $(nginx -v 2>&1 | cut -d' ' -f3) 2 workers; stock YARP 2.3 (StockYarp/); targets nginx 2 workers; $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2); .NET SDK $(dotnet --version)"
-    echo
-    awk -v duration="$DURATION" -f "$BENCH/report/results-table.awk" "$SCENARIO_LIST" "$RESULTS"
-    if [ -s "$RUN/notes.txt" ]; then
-        echo "### Notes from this run"
-        echo
-        sed 's/^/- /' "$RUN/notes.txt"
-        echo
-    fi
-} > "$REPORT.table"
-if [ "$REPORT" = "$BENCH/RESULTS.md" ] && [ -f "$REPORT" ] && grep -q '^<!-- table -->' "$REPORT"; then
-    # RESULTS.md keeps its hand-written analysis below the generated table.
-    { cat "$REPORT.table"; echo '<!-- table -->'; sed -n '/^<!-- table -->/,$p' "$REPORT" | tail -n +2; } > "$REPORT.new"
-    mv "$REPORT.new" "$REPORT"; rm "$REPORT.table"
-else
-    mv "$REPORT.table" "$REPORT"
-fi
-sed -n '1,/^<!-- table -->/p' "$REPORT" | grep -v '^<!-- table -->'
-# Elbe must show no errors in any scenario: the exit status says whether it did.
-awk -F'\t' '$2 == "elbe" && $1 != "idle-connections" && $7 > 0 { bad = 1 } $2 == "elbe" && $1 == "idle-connections" && $7 > 0 { bad = 1 } END { exit bad }' "$RESULTS" \
-    || { echo "run.sh: Elbe had errors in some scenario (see the errors column)" >&2; exit 3; }
+write_report
