@@ -19,7 +19,7 @@ public static class CertificateLookup
         var users = new List<string>();
         foreach (var listener in configuration.Listeners)
         {
-            if (!listener.CertificateArns.Contains(arn) && !listener.AdditionalCertificateArns.Contains(arn)) continue;
+            if (!ListenerCertificates.All(listener).Contains(arn)) continue;
             if (!users.Contains(listener.LoadBalancerArn)) users.Add(listener.LoadBalancerArn);
         }
         return users;
