@@ -15,6 +15,7 @@ public sealed record NlbTemplate
     public const int ListenerPort = 7070;
 
     public string Protocol { get; init; } = "TCP";
+    public int Port { get; init; } = ListenerPort;
     public string TargetProtocol { get; init; } = "TCP";
     public IReadOnlyList<(string Address, int Port)> Targets { get; init; } = [];
     public IReadOnlyDictionary<string, string> TargetGroupAttributes { get; init; } = new Dictionary<string, string>();
@@ -60,7 +61,7 @@ public sealed record NlbTemplate
             .Append("    Type: AWS::ElasticLoadBalancingV2::Listener\n")
             .Append("    Properties:\n")
             .Append($"      LoadBalancerArn: !Ref {LoadBalancer}\n")
-            .Append($"      Port: {ListenerPort}\n")
+            .Append($"      Port: {Port}\n")
             .Append($"      Protocol: {Protocol}\n")
             .Append("      DefaultActions:\n")
             .Append("        - Type: forward\n")
