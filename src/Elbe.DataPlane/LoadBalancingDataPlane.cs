@@ -200,6 +200,7 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
     {
         var inUse = TargetGroupsInUse(configuration);
         var instances = configuration.Instances.ToDictionary(i => i.InstanceId, StringComparer.Ordinal);
+        var albNodes = AlbNodes(configuration);
         var retiring = new List<TargetGroupRetirement>();
         lock (_groups)
         {
@@ -208,7 +209,7 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
             {
                 seen.Add(group.Arn);
                 var settings = TargetGroupSettings.From(group, _timeScale);
-                var targets = Resolve(group, instances);
+                var targets = Resolve(group, instances, albNodes);
                 if (!_groups.TryGetValue(group.Arn, out var runtime))
                     _groups[group.Arn] = runtime = new TargetGroupRuntime(group.Arn, settings, _probe);
                 var stillUsed = inUse.TryGetValue(group.Arn, out var enabledZones);
@@ -239,19 +240,35 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
 
     private sealed record TargetGroupRetirement(TargetGroupRuntime Runtime, TargetGroupSettings Settings, IReadOnlyList<ResolvedTarget> Targets, bool Deleted);
 
-    private List<ResolvedTarget> Resolve(TargetGroup group, Dictionary<string, Instance> instances)
+    private List<ResolvedTarget> Resolve(TargetGroup group, Dictionary<string, Instance> instances, Dictionary<string, string> albNodes)
     {
         var resolved = new List<ResolvedTarget>(group.Targets.Length);
         foreach (var target in group.Targets)
         {
             Instance? instance = null;
-            var address = group.TargetType == "instance"
-                ? instances.TryGetValue(target.Id, out instance) ? instance.PrivateIpAddress : null
-                : target.Id;
+            var address = group.TargetType switch
+            {
+                "instance" => instances.TryGetValue(target.Id, out instance) ? instance.PrivateIpAddress : null,
+                "alb" => albNodes.GetValueOrDefault(target.Id),
+                _ => target.Id,
+            };
             if (address is null || (target.Port ?? group.Port) is not { } port) continue;
             resolved.Add(new ResolvedTarget(target, address, port, _targetZones.ZoneOf(target, address, instance)));
         }
         return resolved;
+    }
+
+    /// <summary>
+    /// Where an NLB reaches an ALB registered as its target (target type alb, fact sheet 2.7): the ALB's first
+    /// node, by the ALB's ARN. An ALB of Elbe serves the same listeners on every node.
+    /// </summary>
+    private static Dictionary<string, string> AlbNodes(ElbeConfiguration configuration)
+    {
+        var nodes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var loadBalancer in configuration.LoadBalancers)
+            if (loadBalancer.Type == LoadBalancerType.Application && loadBalancer.Nodes.Length > 0)
+                nodes[loadBalancer.Arn] = loadBalancer.Nodes[0].IpAddress;
+        return nodes;
     }
 
     /// <summary>The target groups some listener or rule forwards to, each with the zones of the load balancers that forward to it.</summary>

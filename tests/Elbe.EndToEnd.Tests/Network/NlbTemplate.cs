@@ -21,6 +21,13 @@ public sealed record NlbTemplate
     public IReadOnlyDictionary<string, string> TargetGroupAttributes { get; init; } = new Dictionary<string, string>();
     public IReadOnlyDictionary<string, string> ListenerAttributes { get; init; } = new Dictionary<string, string>();
     public string HealthCheckProtocol { get; init; } = "TCP";
+    public string HealthCheckPath { get; init; } = "/";
+    public string TargetType { get; init; } = "ip";
+    public int TargetGroupPort { get; init; } = 80;
+    /// <summary>Targets written as YAML list items at column 0 (for !Ref targets); replaces <see cref="Targets"/>.</summary>
+    public string? TargetsYaml { get; init; }
+    /// <summary>More resources, as YAML at the resources' indentation (two spaces).</summary>
+    public string ExtraResources { get; init; } = "";
     public int HealthCheckIntervalSeconds { get; init; } = 5;
     public int? HealthCheckPort { get; init; }
 
@@ -40,9 +47,9 @@ public sealed record NlbTemplate
             .Append("    Type: AWS::ElasticLoadBalancingV2::TargetGroup\n")
             .Append("    Properties:\n")
             .Append($"      Name: {TargetGroup}\n")
-            .Append("      TargetType: ip\n")
+            .Append($"      TargetType: {TargetType}\n")
             .Append($"      Protocol: {TargetProtocol}\n")
-            .Append("      Port: 80\n")
+            .Append($"      Port: {TargetGroupPort}\n")
             .Append("      VpcId: vpc-00000000000000000\n")
             .Append($"      HealthCheckProtocol: {HealthCheckProtocol}\n")
             .Append($"      HealthCheckIntervalSeconds: {HealthCheckIntervalSeconds}\n")
@@ -50,7 +57,9 @@ public sealed record NlbTemplate
             .Append("      HealthyThresholdCount: 2\n")
             .Append("      UnhealthyThresholdCount: 2\n");
         if (HealthCheckPort is { } checkPort) yaml.Append($"      HealthCheckPort: '{checkPort}'\n");
-        if (Targets.Count > 0)
+        if (HealthCheckProtocol is "HTTP" or "HTTPS") yaml.Append($"      HealthCheckPath: {HealthCheckPath}\n");
+        if (TargetsYaml is not null) yaml.Append("      Targets:\n").Append(CfnTemplate.Indent(TargetsYaml, 8));
+        else if (Targets.Count > 0)
         {
             yaml.Append("      Targets:\n");
             foreach (var (address, port) in Targets)
@@ -67,7 +76,7 @@ public sealed record NlbTemplate
             .Append("        - Type: forward\n")
             .Append($"          TargetGroupArn: !Ref {TargetGroup}\n");
         Attributes(yaml, "ListenerAttributes", ListenerAttributes);
-        return yaml.ToString();
+        return yaml.Append(ExtraResources).ToString();
     }
 
     private static void Attributes(StringBuilder yaml, string property, IReadOnlyDictionary<string, string> attributes)
