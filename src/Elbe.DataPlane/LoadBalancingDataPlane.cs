@@ -201,6 +201,7 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
         var inUse = TargetGroupsInUse(configuration);
         var instances = configuration.Instances.ToDictionary(i => i.InstanceId, StringComparer.Ordinal);
         var albNodes = AlbNodes(configuration);
+        var networkCrossZone = NetworkCrossZone(configuration);
         var retiring = new List<TargetGroupRetirement>();
         lock (_groups)
         {
@@ -209,6 +210,7 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
             {
                 seen.Add(group.Arn);
                 var settings = TargetGroupSettings.From(group, _timeScale);
+                if (networkCrossZone.TryGetValue(group.Arn, out var crossZone)) settings = settings with { CrossZoneEnabled = crossZone };
                 var targets = Resolve(group, instances, albNodes);
                 if (!_groups.TryGetValue(group.Arn, out var runtime))
                     _groups[group.Arn] = runtime = new TargetGroupRuntime(group.Arn, settings, _probe);
@@ -256,6 +258,31 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
             resolved.Add(new ResolvedTarget(target, address, port, _targetZones.ZoneOf(target, address, instance)));
         }
         return resolved;
+    }
+
+    /// <summary>
+    /// Cross-zone load balancing of the groups NLB listeners forward to: the group's own true or false, else
+    /// (use_load_balancer_configuration) the NLB's load_balancing.cross_zone.enabled, which is off by default
+    /// (fact sheet 0.2), unlike an ALB's.
+    /// </summary>
+    private static Dictionary<string, bool> NetworkCrossZone(ElbeConfiguration configuration)
+    {
+        var networkLoadBalancers = configuration.LoadBalancers.Where(lb => lb.Type == LoadBalancerType.Network).ToDictionary(lb => lb.Arn, StringComparer.Ordinal);
+        var groups = configuration.TargetGroups.ToDictionary(g => g.Arn, StringComparer.Ordinal);
+        var crossZone = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var listener in configuration.Listeners)
+        {
+            if (!networkLoadBalancers.TryGetValue(listener.LoadBalancerArn, out var loadBalancer)) continue;
+            var balancerSetting = new AttributeSet(loadBalancer.Attributes, NetworkLoadBalancerAttributes.Network).GetBool("load_balancing.cross_zone.enabled");
+            foreach (var action in listener.DefaultActions)
+                foreach (var weighted in action.ForwardTargetGroups)
+                {
+                    if (!groups.TryGetValue(weighted.TargetGroupArn, out var group)) continue;
+                    var own = group.Attributes.GetValueOrDefault(TargetGroupAttributes.CrossZone);
+                    crossZone[group.Arn] = own is "true" or "false" ? own == "true" : balancerSetting;
+                }
+        }
+        return crossZone;
     }
 
     /// <summary>

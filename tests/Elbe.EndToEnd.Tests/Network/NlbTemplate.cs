@@ -20,6 +20,7 @@ public sealed record NlbTemplate
     public IReadOnlyList<(string Address, int Port)> Targets { get; init; } = [];
     public IReadOnlyDictionary<string, string> TargetGroupAttributes { get; init; } = new Dictionary<string, string>();
     public IReadOnlyDictionary<string, string> ListenerAttributes { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> LoadBalancerAttributes { get; init; } = new Dictionary<string, string>();
     public string HealthCheckProtocol { get; init; } = "TCP";
     public string HealthCheckPath { get; init; } = "/";
     public string TargetType { get; init; } = "ip";
@@ -42,8 +43,9 @@ public sealed record NlbTemplate
             .Append("    Properties:\n")
             .Append($"      Name: {LoadBalancer}\n")
             .Append("      Type: network\n")
-            .Append($"      Subnets: [{LoopbackSubnets.SubnetA}, {LoopbackSubnets.SubnetB}]\n")
-            .Append($"  {TargetGroup}:\n")
+            .Append($"      Subnets: [{LoopbackSubnets.SubnetA}, {LoopbackSubnets.SubnetB}]\n");
+        Attributes(yaml, "LoadBalancerAttributes", LoadBalancerAttributes);
+        yaml.Append($"  {TargetGroup}:\n")
             .Append("    Type: AWS::ElasticLoadBalancingV2::TargetGroup\n")
             .Append("    Properties:\n")
             .Append($"      Name: {TargetGroup}\n")

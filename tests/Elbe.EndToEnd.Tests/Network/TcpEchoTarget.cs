@@ -28,6 +28,7 @@ public sealed class TcpEchoTarget : IAsyncDisposable
     }
 
     public string Name { get; }
+    public string Address => _address.ToString();
     public int Port { get; private set; }
     public bool ExpectProxyHeader { get; }
 
