@@ -111,7 +111,22 @@ public sealed class MutualTlsTests
         Assert.Equal((null, null), (echoed.Header("X-Amzn-Mtls-Clientcert"), echoed.Header("X-Amzn-Mtls-Clientcert-Subject")));
     }
 
-    private static async Task<HttpsSetup> StartVerifyAsync(TestCertificate authority, bool ignoreExpiry = false)
+    [Theory]
+    [InlineData("on", true)]
+    [InlineData("off", false)]
+    public async Task Trust_store_ca_names_are_advertised_only_when_asked(string advertise, bool expected)
+    {
+        var authority = TestCertificates.Authority("Advertised CA");
+        await using var setup = await StartVerifyAsync(authority, advertise: advertise);
+
+        var result = await setup.OpenSslClientAsync("-servername", "www.example.com");
+
+        var advertised = System.Text.RegularExpressions.Regex.IsMatch(result.StandardOutput, "Acceptable client certificate CA names\n[^\n]*CN = Advertised CA");
+        var none = result.StandardOutput.Contains("No client certificate CA names sent", StringComparison.Ordinal);
+        Assert.True((advertised, none) == (expected, !expected), result.StandardOutput);
+    }
+
+    private static async Task<HttpsSetup> StartVerifyAsync(TestCertificate authority, bool ignoreExpiry = false, string advertise = "off")
     {
         var setup = await HttpsSetup.StartAsync();
         try
@@ -127,6 +142,7 @@ public sealed class MutualTlsTests
                 Mode: verify
                 TrustStoreArn: {CfnTemplate.Quote(trustStoreArn)}
                 IgnoreClientCertificateExpiry: {(ignoreExpiry ? "true" : "false")}
+                AdvertiseTrustStoreCaNames: {advertise}
                 """);
             return setup;
         }
