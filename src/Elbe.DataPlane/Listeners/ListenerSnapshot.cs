@@ -5,7 +5,6 @@ using Elbe.DataPlane.Listeners.Tls;
 using Elbe.DataPlane.Snapshots;
 using Elbe.Model.Resources;
 using Elbe.Routing.Rules;
-using Yarp.ReverseProxy.Forwarder;
 
 namespace Elbe.DataPlane.Listeners;
 
@@ -27,7 +26,7 @@ public sealed class ListenerSnapshot
         Tls = tls;
         var tlsHeaders = tls is null ? null : ListenerTls.Headers(listener, settings.TlsVersionAndCipherHeaders, tls.Mode);
         Transformer = new AlbRequestTransformer(settings, listener.Port, Scheme, tlsHeaders);
-        ForwarderConfig = new ForwarderRequestConfig { ActivityTimeout = settings.IdleTimeout };
+        TargetRequests = new TargetRequestConfigs(settings.IdleTimeout, listener.SslPolicy);
     }
 
     public Listener Listener { get; }
@@ -38,8 +37,8 @@ public sealed class ListenerSnapshot
     public string PortText { get; }
     public AlbRequestTransformer Transformer { get; }
     public ListenerTls? Tls { get; }
-    /// <summary>The idle timeout toward targets: a target silent this long gets the client a 504.</summary>
-    public ForwarderRequestConfig ForwarderConfig { get; }
+    /// <summary>HTTP version and idle timeout toward targets (a target silent this long gets the client a 504), and the back-end TLS policy.</summary>
+    public TargetRequestConfigs TargetRequests { get; }
 
     /// <summary>The zone of the node whose address the connection arrived on; null when the address is no node's.</summary>
     public string? NodeZone(IPAddress? localAddress)

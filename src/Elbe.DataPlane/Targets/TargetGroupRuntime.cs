@@ -81,7 +81,7 @@ public sealed class TargetGroupRuntime : IAsyncDisposable
                 StartDraining(tracked, settings.DeregistrationDelay);
             }
 
-            var checksChanged = previous.HealthCheck != settings.HealthCheck;
+            var checksChanged = settings.ChangesHealthChecks(previous);
             _inUse = inUse;
             _enabledZones = enabledZones;
             foreach (var tracked in _targets.Values)
@@ -156,7 +156,9 @@ public sealed class TargetGroupRuntime : IAsyncDisposable
             while (!stop.IsCancellationRequested)
             {
                 var settings = _settings;
-                var outcome = await _probe.CheckAsync(tracked.State.Address, HealthCheckPort(tracked.State), settings.HealthCheck.Path, settings.HealthCheckTimeout, settings.Matcher, stop).ConfigureAwait(false);
+                var outcome = settings.HealthCheck.Protocol == "TCP"
+                    ? await TcpConnectProbe.CheckAsync(tracked.State.Address, HealthCheckPort(tracked.State), settings.Probe.Timeout, settings.ProxyProtocolV2, stop).ConfigureAwait(false)
+                    : await _probe.CheckAsync(tracked.State.Address, HealthCheckPort(tracked.State), settings.Probe, stop).ConfigureAwait(false);
                 if (stop.IsCancellationRequested) return;
                 lock (_gate)
                 {

@@ -34,15 +34,19 @@ public sealed class CfnTemplate
         string name,
         IEnumerable<int> targetPorts,
         IReadOnlyDictionary<string, string>? attributes = null,
-        HealthCheckTemplate? healthCheck = null) =>
-        TargetGroupAt(name, targetPorts.Select(port => ("127.0.0.1", port)), attributes, healthCheck);
+        HealthCheckTemplate? healthCheck = null,
+        string protocol = "HTTP",
+        string? protocolVersion = null) =>
+        TargetGroupAt(name, targetPorts.Select(port => ("127.0.0.1", port)), attributes, healthCheck, protocol, protocolVersion);
 
     /// <summary>An ip target group whose targets are at the given addresses, so a test can place them in subnets' zones.</summary>
     public CfnTemplate TargetGroupAt(
         string name,
         IEnumerable<(string Address, int Port)> targets,
         IReadOnlyDictionary<string, string>? attributes = null,
-        HealthCheckTemplate? healthCheck = null)
+        HealthCheckTemplate? healthCheck = null,
+        string protocol = "HTTP",
+        string? protocolVersion = null)
     {
         var check = healthCheck ?? new HealthCheckTemplate();
         var yaml = new StringBuilder()
@@ -51,16 +55,18 @@ public sealed class CfnTemplate
             .Append("    Properties:\n")
             .Append($"      Name: {name}\n")
             .Append("      TargetType: ip\n")
-            .Append("      Protocol: HTTP\n")
+            .Append($"      Protocol: {protocol}\n")
             .Append("      Port: 80\n")
             .Append("      VpcId: vpc-00000000000000000\n")
+            .Append(protocolVersion is null ? "" : $"      ProtocolVersion: {protocolVersion}\n")
+            .Append(check.Protocol is null ? "" : $"      HealthCheckProtocol: {check.Protocol}\n")
             .Append($"      HealthCheckPath: {check.Path}\n")
             .Append($"      HealthCheckIntervalSeconds: {check.IntervalSeconds}\n")
             .Append($"      HealthCheckTimeoutSeconds: {check.TimeoutSeconds}\n")
             .Append($"      HealthyThresholdCount: {check.HealthyThresholdCount}\n")
             .Append($"      UnhealthyThresholdCount: {check.UnhealthyThresholdCount}\n")
             .Append("      Matcher:\n")
-            .Append($"        HttpCode: '{check.MatcherHttpCode}'\n");
+            .Append(check.MatcherGrpcCode is null ? $"        HttpCode: '{check.MatcherHttpCode}'\n" : $"        GrpcCode: '{check.MatcherGrpcCode}'\n");
         var list = targets.ToList();
         if (list.Count > 0)
         {
@@ -162,4 +168,8 @@ public sealed record HealthCheckTemplate
     public int HealthyThresholdCount { get; init; } = 2;
     public int UnhealthyThresholdCount { get; init; } = 2;
     public string MatcherHttpCode { get; init; } = "200";
+    /// <summary>GRPC groups: written instead of HttpCode when set.</summary>
+    public string? MatcherGrpcCode { get; init; }
+    /// <summary>HealthCheckProtocol; omitted (the group's protocol) when null.</summary>
+    public string? Protocol { get; init; }
 }
