@@ -3,6 +3,7 @@ using Elbe.DataPlane.Actions;
 using Elbe.DataPlane.Forwarding;
 using Elbe.DataPlane.Health;
 using Elbe.DataPlane.Listeners;
+using Elbe.DataPlane.Listeners.Tls;
 using Elbe.DataPlane.Network;
 using Elbe.DataPlane.Snapshots;
 using Elbe.DataPlane.Stickiness;
@@ -45,6 +46,7 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly double _timeScale;
     private readonly TargetZones _targetZones;
+    private readonly ServerCertificateCache _certificates;
 
     /// <param name="subnets">The server's subnets: they place ip and instance targets in zones.</param>
     /// <param name="udpFlowCapacity">UDP flows each NLB node socket holds before evicting the one idle longest.</param>
@@ -54,6 +56,7 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
         _logger = loggerFactory.CreateLogger("Elbe.DataPlane");
         _timeScale = timeScale;
         _targetZones = new TargetZones(subnets);
+        _certificates = new ServerCertificateCache(_logger);
         _services = new ServiceCollection().AddSingleton(loggerFactory).AddLogging().AddHttpForwarder().BuildServiceProvider();
         _forwarder = new TargetForwarder(_services.GetRequiredService<IHttpForwarder>());
     }
@@ -327,25 +330,37 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
     private async Task ApplyListenersAsync(ElbeConfiguration configuration, CancellationToken cancellationToken)
     {
         var loadBalancers = configuration.LoadBalancers.ToDictionary(lb => lb.Arn, StringComparer.Ordinal);
+        _certificates.Refresh(configuration.Certificates);
         var wanted = new HashSet<string>(StringComparer.Ordinal);
         var failures = new List<string>();
         foreach (var listener in configuration.Listeners)
         {
             if (!loadBalancers.TryGetValue(listener.LoadBalancerArn, out var loadBalancer) || loadBalancer.Type != LoadBalancerType.Application)
                 continue;
-            if (listener.Protocol != "HTTP")
+            if (listener.Protocol is not ("HTTP" or "HTTPS"))
             {
                 _logger.LogWarning("Listener {Arn}: protocol {Protocol} has no data plane yet; it is stored but not served", listener.Arn, listener.Protocol);
                 continue;
             }
+            ListenerTls? tls = null;
+            if (listener.Protocol == "HTTPS")
+            {
+                var settings = AlbSettings.From(loadBalancer);
+                tls = ListenerTls.Compile(listener, settings.Http2Enabled, _certificates, configuration.TrustStores, _logger);
+                if (tls is null)
+                {
+                    failures.Add($"listener HTTPS:{listener.Port} of {loadBalancer.Name} has no usable default certificate ({string.Join(", ", listener.CertificateArns)})");
+                    continue;
+                }
+            }
             wanted.Add(listener.Arn);
-            var snapshot = Compile(listener, loadBalancer, configuration);
+            var snapshot = Compile(listener, loadBalancer, configuration, tls);
             var addresses = loadBalancer.Nodes.Select(n => IPAddress.Parse(n.IpAddress)).Distinct().ToArray();
 
             var sharesSockets = false;
             if (_listeners.TryGetValue(listener.Arn, out var host))
             {
-                if (host.Port == listener.Port && host.Addresses.SequenceEqual(addresses))
+                if (host.Port == listener.Port && host.Protocol == listener.Protocol && host.Addresses.SequenceEqual(addresses))
                 {
                     host.Apply(snapshot);
                     continue;
@@ -413,7 +428,7 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
         }
     }
 
-    private ListenerSnapshot Compile(Listener listener, LoadBalancer loadBalancer, ElbeConfiguration configuration)
+    private ListenerSnapshot Compile(Listener listener, LoadBalancer loadBalancer, ElbeConfiguration configuration, ListenerTls? tls)
     {
         var rules = new List<(ListenerRule, IListenerAction)>();
         foreach (var rule in configuration.Rules)
@@ -421,7 +436,7 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
         var nodeZones = new Dictionary<IPAddress, string>();
         foreach (var node in loadBalancer.Nodes)
             if (IPAddress.TryParse(node.IpAddress, out var address)) nodeZones.TryAdd(address, node.ZoneName);
-        return new ListenerSnapshot(listener, AlbSettings.From(loadBalancer), new CompiledRuleSet<IListenerAction>(CompileActions(listener.DefaultActions), rules), nodeZones);
+        return new ListenerSnapshot(listener, AlbSettings.From(loadBalancer), new CompiledRuleSet<IListenerAction>(CompileActions(listener.DefaultActions), rules), nodeZones, tls);
     }
 
     /// <summary>The terminal action is the one with the highest Order (validation guarantees there is exactly one).</summary>

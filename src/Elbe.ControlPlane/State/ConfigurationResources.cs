@@ -6,7 +6,7 @@ namespace Elbe.ControlPlane.State;
 internal static class ConfigurationResources
 {
     public static readonly IReadOnlyList<ResourceKind> Kinds =
-        [ResourceKind.LoadBalancer, ResourceKind.TargetGroup, ResourceKind.Listener, ResourceKind.Rule, ResourceKind.Instance, ResourceKind.TrustStore];
+        [ResourceKind.LoadBalancer, ResourceKind.TargetGroup, ResourceKind.Listener, ResourceKind.Rule, ResourceKind.Instance, ResourceKind.TrustStore, ResourceKind.Certificate];
 
     public static Type ModelType(ResourceKind kind) => kind switch
     {
@@ -16,6 +16,7 @@ internal static class ConfigurationResources
         ResourceKind.TargetGroup => typeof(TargetGroup),
         ResourceKind.Instance => typeof(Instance),
         ResourceKind.TrustStore => typeof(TrustStore),
+        ResourceKind.Certificate => typeof(Certificate),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -27,6 +28,7 @@ internal static class ConfigurationResources
         ResourceKind.TargetGroup => configuration.TargetGroups.Select(r => new KeyedResource(kind, r.Arn, r)),
         ResourceKind.Instance => configuration.Instances.Select(r => new KeyedResource(kind, r.InstanceId, r)),
         ResourceKind.TrustStore => configuration.TrustStores.Select(r => new KeyedResource(kind, r.Arn, r)),
+        ResourceKind.Certificate => configuration.Certificates.Select(r => new KeyedResource(kind, r.Arn, r)),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -44,6 +46,7 @@ internal static class ConfigurationResources
         ResourceKind.TargetGroup => a.TargetGroups == b.TargetGroups,
         ResourceKind.Instance => a.Instances == b.Instances,
         ResourceKind.TrustStore => a.TrustStores == b.TrustStores,
+        ResourceKind.Certificate => a.Certificates == b.Certificates,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -61,6 +64,7 @@ internal static class ConfigurationResources
             TargetGroups = [.. list.Where(r => r.Kind == ResourceKind.TargetGroup).Select(r => (TargetGroup)r.Value)],
             Instances = [.. list.Where(r => r.Kind == ResourceKind.Instance).Select(r => (Instance)r.Value)],
             TrustStores = [.. list.Where(r => r.Kind == ResourceKind.TrustStore).Select(r => (TrustStore)r.Value)],
+            Certificates = [.. list.Where(r => r.Kind == ResourceKind.Certificate).Select(r => (Certificate)r.Value)],
         };
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Elbe.Model.Resources;
 
 namespace Elbe.ControlPlane.State;
 
@@ -25,7 +26,14 @@ internal static class ResourceJson
     };
 
     public static string Serialize(KeyedResource resource) =>
-        JsonSerializer.Serialize(resource.Value, ConfigurationResources.ModelType(resource.Kind), Options);
+        JsonSerializer.Serialize(WithoutSecrets(resource.Value), ConfigurationResources.ModelType(resource.Kind), Options);
+
+    /// <summary>
+    /// A certificate's private key never enters the database (or a hash): the durable store keeps it in an
+    /// owner-only file (<see cref="Certificates.PrivateKeyFiles"/>). A re-import always bumps the version, so the
+    /// row still changes whenever the key does.
+    /// </summary>
+    private static object WithoutSecrets(object value) => value is Certificate certificate ? certificate with { PrivateKeyPem = "" } : value;
 
     public static KeyedResource Deserialize(ResourceKind kind, string key, string json)
     {

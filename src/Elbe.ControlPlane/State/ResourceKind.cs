@@ -1,7 +1,7 @@
 namespace Elbe.ControlPlane.State;
 
 /// <summary>The kinds of resource the store keeps, one row each.</summary>
-public enum ResourceKind { LoadBalancer, Listener, Rule, TargetGroup, Instance, TrustStore }
+public enum ResourceKind { LoadBalancer, Listener, Rule, TargetGroup, Instance, TrustStore, Certificate }
 
 internal static class ResourceKindNames
 {
@@ -14,6 +14,7 @@ internal static class ResourceKindNames
         ResourceKind.TargetGroup => "target-group",
         ResourceKind.Instance => "instance",
         ResourceKind.TrustStore => "trust-store",
+        ResourceKind.Certificate => "certificate",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -25,6 +26,7 @@ internal static class ResourceKindNames
         "target-group" => ResourceKind.TargetGroup,
         "instance" => ResourceKind.Instance,
         "trust-store" => ResourceKind.TrustStore,
+        "certificate" => ResourceKind.Certificate,
         _ => throw new InvalidDataException($"Unknown resource kind '{name}' in the store."),
     };
 }

@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using Elbe.ControlPlane.Certificates;
+using Elbe.Model.Resources;
 using Microsoft.Data.Sqlite;
 
 namespace Elbe.ControlPlane.State;
@@ -8,15 +10,22 @@ namespace Elbe.ControlPlane.State;
 /// commit is on disk before the mutation returns and a crash leaves either the old state or the new one. Each
 /// commit writes only the rows that changed, in one transaction. The database is opened in exclusive locking mode:
 /// a second Elbe on the same data directory fails at <see cref="Open"/> instead of silently diverging.
+/// Certificates' private keys are the exception to "everything in the database": they live in owner-only files
+/// beside it (<see cref="PrivateKeyFiles"/>).
 /// </summary>
 public sealed class SqliteConfigurationStore : ConfigurationStore, IDisposable
 {
     public const string FileName = "elbe.db";
 
     private readonly SqliteConnection _connection;
+    private readonly PrivateKeyFiles _keys;
     private bool _disposed;
 
-    private SqliteConfigurationStore(SqliteConnection connection, StoreSnapshot initial) : base(initial) => _connection = connection;
+    private SqliteConfigurationStore(SqliteConnection connection, PrivateKeyFiles keys, StoreSnapshot initial) : base(initial)
+    {
+        _connection = connection;
+        _keys = keys;
+    }
 
     /// <summary>Opens (creating if needed) the store in <paramref name="dataDirectory"/> and loads every resource.</summary>
     public static SqliteConfigurationStore Open(string dataDirectory, string region, string accountId)
@@ -38,7 +47,8 @@ public sealed class SqliteConfigurationStore : ConfigurationStore, IDisposable
             Pragma(connection, "PRAGMA journal_mode=WAL");
             Pragma(connection, "PRAGMA synchronous=FULL");
             SqliteSchema.Ensure(connection);
-            return new SqliteConfigurationStore(connection, Load(connection, region, accountId));
+            var keys = new PrivateKeyFiles(dataDirectory);
+            return new SqliteConfigurationStore(connection, keys, Load(connection, keys, region, accountId));
         }
         catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6) // SQLITE_BUSY, SQLITE_LOCKED
         {
@@ -59,7 +69,7 @@ public sealed class SqliteConfigurationStore : ConfigurationStore, IDisposable
         command.ExecuteNonQuery();
     }
 
-    private static StoreSnapshot Load(SqliteConnection connection, string region, string accountId)
+    private static StoreSnapshot Load(SqliteConnection connection, PrivateKeyFiles keys, string region, string accountId)
     {
         var resources = new List<KeyedResource>();
         var entries = ImmutableDictionary.CreateBuilder<string, ResourceEntry>(StringComparer.Ordinal);
@@ -73,7 +83,10 @@ public sealed class SqliteConfigurationStore : ConfigurationStore, IDisposable
                 var kind = ResourceKindNames.FromStorageName(reader.GetString(0));
                 var key = reader.GetString(1);
                 var sequence = reader.GetInt64(5);
-                resources.Add(ResourceJson.Deserialize(kind, key, reader.GetString(2)));
+                var resource = ResourceJson.Deserialize(kind, key, reader.GetString(2));
+                if (resource.Value is Certificate certificate)
+                    resource = resource with { Value = certificate with { PrivateKeyPem = keys.Read(certificate.Arn, certificate.Version) } };
+                resources.Add(resource);
                 entries[key] = new ResourceEntry(kind, ResourceOriginNames.FromStorageName(reader.GetString(3)),
                     reader.IsDBNull(4) ? null : reader.GetString(4), sequence);
                 nextSequence = Math.Max(nextSequence, sequence + 1);
@@ -94,6 +107,10 @@ public sealed class SqliteConfigurationStore : ConfigurationStore, IDisposable
     private protected override void Persist(StoreChangeSet changes)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        // Keys first: a row must never be committed before the key it names is on disk.
+        foreach (var write in changes.Resources)
+            if (write.Value is Certificate certificate)
+                _keys.Write(certificate.Arn, certificate.Version, certificate.PrivateKeyPem);
         // Disposing an uncommitted transaction rolls it back, so any failure below leaves the file as it was.
         using var transaction = _connection.BeginTransaction();
         foreach (var write in changes.Resources)
@@ -142,6 +159,12 @@ public sealed class SqliteConfigurationStore : ConfigurationStore, IDisposable
             command.ExecuteNonQuery();
         }
         transaction.Commit();
+        // Only now is no row left that names an older key (or, for a deleted certificate, any key).
+        foreach (var write in changes.Resources)
+        {
+            if (write.ResourceKind != ResourceKind.Certificate) continue;
+            _keys.DeleteOtherVersions(write.Key, (write.Value as Certificate)?.Version);
+        }
     }
 
     /// <summary>Waits for a commit in progress, then closes the database; later mutations that change anything throw.</summary>

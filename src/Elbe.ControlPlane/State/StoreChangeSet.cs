@@ -25,14 +25,14 @@ internal sealed class StoreChangeSet
                 var entry = next.Entries[resource.Key];
                 if (!before.TryGetValue(resource.Key, out var previous))
                 {
-                    changes.Resources.Add(new ResourceWrite(WriteKind.Insert, kind, resource.Key, ResourceJson.Serialize(resource), entry));
+                    changes.Resources.Add(new ResourceWrite(WriteKind.Insert, kind, resource.Key, ResourceJson.Serialize(resource), entry, resource.Value));
                     continue;
                 }
                 var sameEntry = old.Entries.TryGetValue(resource.Key, out var oldEntry) && oldEntry == entry;
                 if (sameEntry && ReferenceEquals(previous.Value, resource.Value)) continue;
                 var json = ResourceJson.Serialize(resource);
                 if (sameEntry && json == ResourceJson.Serialize(previous)) continue;
-                changes.Resources.Add(new ResourceWrite(WriteKind.Update, kind, resource.Key, json, entry));
+                changes.Resources.Add(new ResourceWrite(WriteKind.Update, kind, resource.Key, json, entry, resource.Value));
             }
             foreach (var key in before.Keys)
                 if (!seen.Contains(key))

@@ -5,8 +5,9 @@ namespace Elbe.ControlPlane.Templates;
 /// <summary>AWS::ElasticLoadBalancingV2::Listener properties to a <see cref="Listener"/>.</summary>
 internal static class ListenerReader
 {
-    private static readonly string[] Allowed = ["LoadBalancerArn", "Port", "Protocol", "DefaultActions", "Certificates", "SslPolicy", "ListenerAttributes"];
-    private static readonly string[] Ignored = ["AlpnPolicy", "MutualAuthentication"];
+    private static readonly string[] Allowed = ["LoadBalancerArn", "Port", "Protocol", "DefaultActions", "Certificates", "SslPolicy", "ListenerAttributes", "MutualAuthentication"];
+    private static readonly string[] Ignored = ["AlpnPolicy"];
+    private static readonly string[] MutualAuthenticationAllowed = ["Mode", "TrustStoreArn", "IgnoreClientCertificateExpiry", "AdvertiseTrustStoreCaNames"];
 
     public static Listener Read(StackResource resource, TemplateMap properties, ResourceIdentity identity, TemplateDiagnostics diagnostics)
     {
@@ -23,6 +24,19 @@ internal static class ListenerReader
             CertificateArns = [.. certificates],
             SslPolicy = p.String("SslPolicy"),
             Attributes = LoadBalancerReader.AttributeMap(p, "ListenerAttributes", diagnostics),
+            MutualAuthentication = ReadMutualAuthentication(p),
+        };
+    }
+
+    private static ListenerMutualAuthentication? ReadMutualAuthentication(PropertyReader p)
+    {
+        if (p.Object("MutualAuthentication", "MutualAuthentication", MutualAuthenticationAllowed) is not { } m) return null;
+        return new ListenerMutualAuthentication
+        {
+            Mode = m.String("Mode") ?? "off",
+            TrustStoreArn = m.String("TrustStoreArn"),
+            IgnoreClientCertificateExpiry = m.Bool("IgnoreClientCertificateExpiry"),
+            AdvertiseTrustStoreCaNames = m.String("AdvertiseTrustStoreCaNames"),
         };
     }
 }

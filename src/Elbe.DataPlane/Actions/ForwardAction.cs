@@ -4,6 +4,7 @@ using Elbe.DataPlane.Listeners;
 using Elbe.DataPlane.Stickiness;
 using Elbe.DataPlane.Targets;
 using Elbe.Model.Resources;
+using Elbe.Routing.ProtocolVersions;
 using Elbe.Routing.Targets;
 using Microsoft.AspNetCore.Http;
 
@@ -12,7 +13,7 @@ namespace Elbe.DataPlane.Actions;
 /// <summary>
 /// forward (sections 1.5, 1.7): choose the target group (stickiness cookie, else by weight), then the target
 /// (stickiness cookie, else the group's algorithm over its routable targets: those of the node's own zone when the
-/// group has cross-zone load balancing off), then forward.
+/// group has cross-zone load balancing off), then forward — unless the group's protocol version refuses the request (464).
 /// </summary>
 public sealed class ForwardAction : IListenerAction
 {
@@ -39,6 +40,11 @@ public sealed class ForwardAction : IListenerAction
         if (group is null) return LoadBalancerErrorResponse.WriteAsync(context, 503);
 
         var settings = group.Settings;
+        // The group's protocol version decides which requests it takes at all (fact sheet 1.10).
+        var request = context.Request;
+        if (!ProtocolVersionTable.Admits(settings.ProtocolVersion, ClientProtocols.Classify(request.Protocol, request.ContentType), request.Method))
+            return LoadBalancerErrorResponse.WriteAsync(context, ProtocolVersionTable.IncompatibleStatus);
+
         var selector = group.Selector;
         // Only a group with cross-zone off cares which node the request reached.
         var zone = selector.CrossZoneEnabled ? null : listener.NodeZone(context.Connection.LocalIpAddress);
@@ -53,7 +59,7 @@ public sealed class ForwardAction : IListenerAction
         if (target is null) return LoadBalancerErrorResponse.WriteAsync(context, 503);
 
         if (settings.StickinessEnabled) _sticky.ArmTargetCookies(context, group, settings, target, stuckSince);
-        return _forwarder.ForwardAsync(context, listener, target);
+        return _forwarder.ForwardAsync(context, listener, target, settings);
     }
 
     private TargetGroupRuntime? PickGroup(HttpContext context)

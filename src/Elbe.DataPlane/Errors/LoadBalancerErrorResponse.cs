@@ -6,7 +6,8 @@ namespace Elbe.DataPlane.Errors;
 
 /// <summary>
 /// The responses the load balancer answers itself (section 1.14): a status code and the small HTML page
-/// ALB sends, with its Server header. Bodies are prebuilt so an error costs no formatting.
+/// ALB sends, with its Server header. Bodies are prebuilt so an error costs no formatting. A gRPC request gets
+/// the same error as a gRPC status instead (<see cref="GrpcErrorResponse"/>).
 /// </summary>
 public static class LoadBalancerErrorResponse
 {
@@ -37,6 +38,7 @@ public static class LoadBalancerErrorResponse
             context.Abort();
             return Task.CompletedTask;
         }
+        if (GrpcErrorResponse.Applies(context.Request)) return GrpcErrorResponse.WriteAsync(context, statusCode);
         response.Clear();
         response.StatusCode = statusCode;
         response.Headers.Server = ServerHeader;

@@ -1,4 +1,5 @@
 using System.Net;
+using Elbe.DataPlane.Listeners.Tls;
 using Elbe.DataPlane.Snapshots;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -9,9 +10,10 @@ namespace Elbe.DataPlane.Forwarding;
 
 /// <summary>
 /// Rewrites a request on its way to a target as ALB does (section 1.6): X-Forwarded-For/Proto/Port,
-/// X-Amzn-Trace-Id and the Host header. One instance per listener snapshot, shared by all its requests.
+/// X-Amzn-Trace-Id and the Host header, and on HTTPS listeners the TLS and client certificate headers.
+/// One instance per listener snapshot, shared by all its requests.
 /// </summary>
-public sealed class AlbRequestTransformer(AlbSettings settings, int listenerPort, string listenerScheme) : HttpTransformer
+public sealed class AlbRequestTransformer(AlbSettings settings, int listenerPort, string listenerScheme, TlsRequestHeaders? tlsHeaders = null) : HttpTransformer
 {
     private readonly string _port = listenerPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
     private readonly bool _listenerPortIsDefault = listenerPort is 80 or 443;
@@ -49,6 +51,8 @@ public sealed class AlbRequestTransformer(AlbSettings settings, int listenerPort
         var trace = request.Headers["X-Amzn-Trace-Id"];
         headers.Remove("X-Amzn-Trace-Id");
         headers.TryAddWithoutValidation("X-Amzn-Trace-Id", TraceId.Next(trace.Count == 0 ? null : trace[0]));
+
+        tlsHeaders?.Apply(httpContext, headers);
 
         headers.Host = HostForTarget(request.Headers.Host);
         // ALB answers 100 Continue itself (Kestrel does when the body is first read) and never forwards Expect.

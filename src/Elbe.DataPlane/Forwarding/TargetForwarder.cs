@@ -1,6 +1,8 @@
 using System.Net;
 using Elbe.DataPlane.Errors;
 using Elbe.DataPlane.Listeners;
+using Elbe.DataPlane.Targets;
+using Elbe.Model.Security;
 using Elbe.Routing.Targets;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Forwarder;
@@ -8,16 +10,23 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Elbe.DataPlane.Forwarding;
 
 /// <summary>
-/// Sends a request to the chosen target through YARP's forwarder over one shared connection pool, and turns
-/// forwarding failures into the status codes ALB answers (section 1.14).
+/// Sends a request to the chosen target through YARP's forwarder, and turns forwarding failures into the status
+/// codes ALB answers (section 1.14). The target group decides the scheme (HTTP or HTTPS) and the HTTP version
+/// (<see cref="TargetRequestConfigs"/>); request and response bodies stream both ways unbuffered and trailers pass
+/// through, which is what gRPC streaming needs.
 /// </summary>
 public sealed class TargetForwarder(IHttpForwarder forwarder) : IDisposable
 {
     /// <summary>Target connect timeout (ALB: 10 s, then 504).</summary>
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
 
-    // One pool for every listener: keep-alive connections to a target are reused across clients, as ALB does.
-    private readonly HttpMessageInvoker _client = new(new SocketsHttpHandler
+    // One pool per back-end TLS policy, shared by every listener: keep-alive connections to a target are reused
+    // across clients, as ALB does. A pool serves both HTTP versions and both schemes, since connections are pooled
+    // per scheme, host and port, and the version is chosen per request.
+    private readonly HttpMessageInvoker _defaultPolicyClient = NewClient(SslPolicies.Find(SslPolicies.BackendPolicyName)!);
+    private readonly HttpMessageInvoker _tls13PolicyClient = NewClient(SslPolicies.Find(SslPolicies.Tls13BackendPolicyName)!);
+
+    private static HttpMessageInvoker NewClient(SslPolicy tlsPolicy) => new(new SocketsHttpHandler
     {
         UseProxy = false,
         AllowAutoRedirect = false,
@@ -27,15 +36,19 @@ public sealed class TargetForwarder(IHttpForwarder forwarder) : IDisposable
         ActivityHeadersPropagator = null,
         ConnectTimeout = ConnectTimeout,
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(55),
+        SslOptions = TargetTlsOptions.For(tlsPolicy),
     });
 
-    public async Task ForwardAsync(HttpContext context, ListenerSnapshot listener, TargetState target)
+    public async Task ForwardAsync(HttpContext context, ListenerSnapshot listener, TargetState target, TargetGroupSettings group)
     {
+        var requests = listener.TargetRequests;
+        var prefix = group.TargetsUseTls ? target.TlsDestinationPrefix : target.DestinationPrefix;
+        var client = requests.TlsPolicy.Name == SslPolicies.Tls13BackendPolicyName ? _tls13PolicyClient : _defaultPolicyClient;
         target.RequestStarted();
         ForwarderError error;
         try
         {
-            error = await forwarder.SendAsync(context, target.DestinationPrefix, _client, listener.ForwarderConfig, listener.Transformer, target.Cutoff);
+            error = await forwarder.SendAsync(context, prefix, client, requests.For(group.ProtocolVersion), listener.Transformer, target.Cutoff);
         }
         finally
         {
@@ -72,5 +85,9 @@ public sealed class TargetForwarder(IHttpForwarder forwarder) : IDisposable
         return false;
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _defaultPolicyClient.Dispose();
+        _tls13PolicyClient.Dispose();
+    }
 }

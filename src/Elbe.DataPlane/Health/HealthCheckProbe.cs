@@ -1,15 +1,28 @@
+using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
+using Elbe.DataPlane.Forwarding;
+using Elbe.Model.Security;
+using Elbe.Routing.Grpc;
 using Elbe.Routing.Health;
+using Elbe.Routing.ProtocolVersions;
 
 namespace Elbe.DataPlane.Health;
 
 /// <summary>
-/// Sends one HTTP health check as ALB does (section 0.4): a GET of the path on a fresh connection,
-/// User-Agent ELB-HealthChecker/2.0, judged by the matcher within the timeout.
+/// Sends one health check as ALB does (section 0.4) on a fresh connection, User-Agent ELB-HealthChecker/2.0, judged
+/// by the matcher within the timeout. HTTP checks are a GET of the path, judged by status code; gRPC checks (GRPC
+/// groups) are a POST of an empty message to the path, judged by grpc-status. HTTPS checks never validate the
+/// target's certificate.
 /// </summary>
 public sealed class HealthCheckProbe : IDisposable
 {
     private static readonly ProductInfoHeaderValue UserAgent = new("ELB-HealthChecker", "2.0");
+    private static readonly MediaTypeHeaderValue GrpcContentType = new("application/grpc");
+    // One gRPC message frame: not compressed, zero bytes long (an empty protobuf message).
+    private static readonly byte[] EmptyGrpcMessage = [0, 0, 0, 0, 0];
+    // A health answer's body is read only to reach gRPC trailers; more than this is not a health answer.
+    private const int MaxBodyBytes = 64 * 1024;
 
     // Connections are never reused: every check must prove the target still accepts connections.
     private readonly HttpMessageInvoker _client = new(new SocketsHttpHandler
@@ -20,21 +33,20 @@ public sealed class HealthCheckProbe : IDisposable
         PooledConnectionLifetime = TimeSpan.Zero,
         ConnectTimeout = TimeSpan.FromSeconds(10),
         ActivityHeadersPropagator = null,
+        SslOptions = TargetTlsOptions.For(SslPolicies.Find(SslPolicies.BackendPolicyName)!),
     });
 
-    public async Task<HealthCheckOutcome> CheckAsync(string address, int port, string path, TimeSpan timeout, HttpCodeMatcher matcher, CancellationToken cancellationToken)
+    public async Task<HealthCheckOutcome> CheckAsync(string address, int port, HealthCheckRequest check, CancellationToken cancellationToken)
     {
         var host = address.Contains(':') ? $"[{address}]:{port}" : $"{address}:{port}";
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeoutSource.CancelAfter(timeout);
+        timeoutSource.CancelAfter(check.Timeout);
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{host}{path}");
-            request.Headers.UserAgent.Add(UserAgent);
-            request.Headers.ConnectionClose = true;
+            using var request = NewRequest(check, (check.UseTls ? "https://" : "http://") + host + check.Path);
             using var response = await _client.SendAsync(request, timeoutSource.Token);
-            var code = (int)response.StatusCode;
-            return matcher.Matches(code) ? HealthCheckOutcome.Success : HealthCheckOutcome.CodeMismatch(code);
+            var code = check.IsGrpc ? await GrpcStatusAsync(response, timeoutSource.Token) : (int)response.StatusCode;
+            return check.Matcher.Matches(code) ? HealthCheckOutcome.Success : HealthCheckOutcome.CodeMismatch(code);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -42,9 +54,63 @@ public sealed class HealthCheckProbe : IDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // Refused, reset, unparseable response, or a request that cannot even be formed: all fail the check,
-            // and none may end the target's check loop.
+            // Refused, reset, TLS failure, unparseable response, or a request that cannot even be formed: all fail
+            // the check, and none may end the target's check loop.
             return HealthCheckOutcome.ConnectionFailure;
+        }
+    }
+
+    private static HttpRequestMessage NewRequest(HealthCheckRequest check, string url)
+    {
+        var request = new HttpRequestMessage(check.IsGrpc ? HttpMethod.Post : HttpMethod.Get, url);
+        request.Headers.UserAgent.Add(UserAgent);
+        if (check.Version.UsesHttp2())
+        {
+            // HTTP2 and GRPC groups are checked over HTTP/2, as their traffic is: prior knowledge on cleartext, ALPN over TLS.
+            request.Version = HttpVersion.Version20;
+            request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        }
+        else
+        {
+            request.Version = HttpVersion.Version11;
+            request.Headers.ConnectionClose = true;
+        }
+        if (check.IsGrpc)
+        {
+            request.Headers.TE.Add(new TransferCodingWithQualityHeaderValue("trailers"));
+            request.Content = new ByteArrayContent(EmptyGrpcMessage);
+            request.Content.Headers.ContentType = GrpcContentType;
+        }
+        return request;
+    }
+
+    /// <summary>
+    /// The call's gRPC status: from the trailers, or from the headers of a trailers-only answer; a non-200 answer
+    /// without one maps by gRPC's HTTP table (a plain HTTP/2 server's 404 is UNIMPLEMENTED), and a 200 without one
+    /// is UNKNOWN, as a gRPC client would read them.
+    /// </summary>
+    private static async Task<int> GrpcStatusAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (StatusIn(response.Headers) is { } early) return early;
+        if (response.StatusCode != HttpStatusCode.OK) return GrpcStatusCodes.FromHttpStatus((int)response.StatusCode);
+        await DrainAsync(response.Content, cancellationToken);
+        return StatusIn(response.TrailingHeaders) ?? GrpcStatusCodes.Unknown;
+    }
+
+    private static int? StatusIn(HttpHeaders headers) =>
+        headers.NonValidated.TryGetValues("grpc-status", out var values)
+        && int.TryParse(values.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var status) ? status : null;
+
+    private static async Task DrainAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        await using var body = await content.ReadAsStreamAsync(cancellationToken);
+        var buffer = new byte[4096];
+        var total = 0;
+        int read;
+        while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            total += read;
+            if (total > MaxBodyBytes) throw new HttpRequestException("The health check answer is larger than a health answer can be.");
         }
     }
 

@@ -1,9 +1,11 @@
 using System.IO.Pipelines;
 using System.Net;
+using Elbe.DataPlane.Listeners.Tls;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -30,6 +32,8 @@ public sealed class ListenerHost : IAsyncDisposable
     public ListenerRuntime Runtime { get; }
     public IReadOnlyList<IPAddress> Addresses { get; }
     public int Port => Runtime.Current.Listener.Port;
+    /// <summary>HTTP or HTTPS as started: a listener changing protocol needs a new server, not a new snapshot.</summary>
+    public string Protocol { get; private init; } = "";
 
     public static async Task<ListenerHost> StartAsync(IReadOnlyList<IPAddress> addresses, ListenerRuntime runtime, CancellationToken cancellationToken)
     {
@@ -40,6 +44,7 @@ public sealed class ListenerHost : IAsyncDisposable
         builder.Logging.AddFilter<KestrelRejectionReasons>("Microsoft.AspNetCore.Server.Kestrel.BadRequests", LogLevel.Debug);
         KestrelServerOptions? captured = null;
         var port = runtime.Current.Listener.Port;
+        var https = runtime.Current.Tls is not null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             captured = kestrel;
@@ -48,7 +53,8 @@ public sealed class ListenerHost : IAsyncDisposable
             foreach (var address in addresses)
                 kestrel.Listen(address, port, listen =>
                 {
-                    listen.Protocols = HttpProtocols.Http1;
+                    listen.Protocols = https ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http1;
+                    if (https) UseTls(listen, runtime);
                     listen.Use(next => connection => ServeConnectionAsync(connection, next, rejections));
                 });
         });
@@ -66,7 +72,23 @@ public sealed class ListenerHost : IAsyncDisposable
             await app.DisposeAsync();
             throw;
         }
-        return new ListenerHost(app, captured!, runtime, addresses);
+        return new ListenerHost(app, captured!, runtime, addresses) { Protocol = runtime.Current.Listener.Protocol };
+    }
+
+    /// <summary>
+    /// TLS with options chosen per connection from the snapshot current at its handshake. ALPN is set there too:
+    /// h2 is offered only while routing.http2.enabled, so Kestrel accepts both and the handshake decides.
+    /// </summary>
+    private static void UseTls(ListenOptions listen, ListenerRuntime runtime)
+    {
+        listen.Use(next => connection => ClientHelloSniffer.SniffAsync(connection, next, ListenerTls.HandshakeTimeout));
+        listen.UseHttps(new TlsHandshakeCallbackOptions
+        {
+            OnConnection = context => runtime.Current.Tls is { } tls
+                ? tls.OptionsFor(context)
+                : throw new InvalidOperationException("The listener is no longer HTTPS."),
+            HandshakeTimeout = ListenerTls.HandshakeTimeout,
+        });
     }
 
     /// <summary>Tracks the connection's activity and lets Kestrel's own rejections be answered as ALB answers them.</summary>
@@ -74,6 +96,12 @@ public sealed class ListenerHost : IAsyncDisposable
     {
         var activity = new ConnectionActivity();
         connection.Items[ConnectionActivity.ItemsKey] = activity;
+        // HTTP/2 frames its own errors; the rewriting below only knows HTTP/1 responses.
+        if (connection.Features.Get<Microsoft.AspNetCore.Server.Kestrel.Core.Features.ITlsApplicationProtocolFeature>()?.ApplicationProtocol.Span.SequenceEqual("h2"u8) == true)
+        {
+            await next(connection);
+            return;
+        }
         var transport = connection.Transport;
         var connectionId = connection.ConnectionId;
         connection.Transport = new DuplexPipe(transport.Input, new RejectionRewritingWriter(transport.Output, activity, () => rejections.Take(connectionId)));
@@ -117,6 +145,8 @@ public sealed class ListenerHost : IAsyncDisposable
         limits.MinResponseDataRate = null;
         limits.KeepAliveTimeout = snapshot.Settings.IdleTimeout;
         limits.RequestHeadersTimeout = snapshot.Settings.IdleTimeout;
+        // ALB's limit on concurrent streams per HTTP/2 client connection.
+        limits.Http2.MaxStreamsPerConnection = 128;
     }
 
     /// <summary>

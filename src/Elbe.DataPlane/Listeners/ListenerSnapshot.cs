@@ -1,10 +1,10 @@
 using System.Net;
 using Elbe.DataPlane.Actions;
 using Elbe.DataPlane.Forwarding;
+using Elbe.DataPlane.Listeners.Tls;
 using Elbe.DataPlane.Snapshots;
 using Elbe.Model.Resources;
 using Elbe.Routing.Rules;
-using Yarp.ReverseProxy.Forwarder;
 
 namespace Elbe.DataPlane.Listeners;
 
@@ -14,7 +14,8 @@ public sealed class ListenerSnapshot
     private readonly Dictionary<IPAddress, string> _nodeZones;
 
     /// <param name="nodeZones">Each load balancer node's address and zone: the address a client connected to tells which node, and so which zone, serves it.</param>
-    public ListenerSnapshot(Listener listener, AlbSettings settings, CompiledRuleSet<IListenerAction> rules, Dictionary<IPAddress, string> nodeZones)
+    /// <param name="tls">HTTPS listeners: certificates, policy and mutual TLS; null for HTTP.</param>
+    public ListenerSnapshot(Listener listener, AlbSettings settings, CompiledRuleSet<IListenerAction> rules, Dictionary<IPAddress, string> nodeZones, ListenerTls? tls = null)
     {
         _nodeZones = nodeZones;
         Listener = listener;
@@ -22,8 +23,10 @@ public sealed class ListenerSnapshot
         Rules = rules;
         Scheme = listener.Protocol == "HTTPS" ? "https" : "http";
         PortText = listener.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        Transformer = new AlbRequestTransformer(settings, listener.Port, Scheme);
-        ForwarderConfig = new ForwarderRequestConfig { ActivityTimeout = settings.IdleTimeout };
+        Tls = tls;
+        var tlsHeaders = tls is null ? null : ListenerTls.Headers(listener, settings.TlsVersionAndCipherHeaders, tls.Mode);
+        Transformer = new AlbRequestTransformer(settings, listener.Port, Scheme, tlsHeaders);
+        TargetRequests = new TargetRequestConfigs(settings.IdleTimeout, listener.SslPolicy);
     }
 
     public Listener Listener { get; }
@@ -33,8 +36,9 @@ public sealed class ListenerSnapshot
     public string Scheme { get; }
     public string PortText { get; }
     public AlbRequestTransformer Transformer { get; }
-    /// <summary>The idle timeout toward targets: a target silent this long gets the client a 504.</summary>
-    public ForwarderRequestConfig ForwarderConfig { get; }
+    public ListenerTls? Tls { get; }
+    /// <summary>HTTP version and idle timeout toward targets (a target silent this long gets the client a 504), and the back-end TLS policy.</summary>
+    public TargetRequestConfigs TargetRequests { get; }
 
     /// <summary>The zone of the node whose address the connection arrived on; null when the address is no node's.</summary>
     public string? NodeZone(IPAddress? localAddress)

@@ -13,6 +13,10 @@ public sealed record AlbSettings
     public bool PreserveHostHeader { get; init; }
     public bool DropInvalidHeaderFields { get; init; }
     public string DnsName { get; init; } = "";
+    /// <summary>routing.http2.enabled: whether HTTPS listeners offer h2 in ALPN.</summary>
+    public bool Http2Enabled { get; init; } = true;
+    /// <summary>routing.http.x_amzn_tls_version_and_cipher_suite.enabled.</summary>
+    public bool TlsVersionAndCipherHeaders { get; init; }
 
     public static AlbSettings From(LoadBalancer loadBalancer)
     {
@@ -31,6 +35,8 @@ public sealed record AlbSettings
             PreserveHostHeader = attributes.GetBool(LoadBalancerAttributes.PreserveHostHeader),
             DropInvalidHeaderFields = attributes.GetBool(LoadBalancerAttributes.DropInvalidHeaderFields),
             DnsName = loadBalancer.DnsName,
+            Http2Enabled = attributes.GetBool(LoadBalancerAttributes.Http2Enabled),
+            TlsVersionAndCipherHeaders = attributes.GetBool("routing.http.x_amzn_tls_version_and_cipher_suite.enabled"),
         };
     }
 }

@@ -100,8 +100,9 @@ public sealed class StickyRouting : IDisposable
         public Task Write()
         {
             var response = context.Response;
-            // Errors the load balancer answers itself carry no stickiness.
-            if (response.Headers.Server == Errors.LoadBalancerErrorResponse.ServerHeader && response.StatusCode >= 500) return Task.CompletedTask;
+            // Errors the load balancer answers itself carry no stickiness (to gRPC clients they are 200s with a grpc-status).
+            if (response.Headers.Server == Errors.LoadBalancerErrorResponse.ServerHeader && (response.StatusCode >= 500 || response.Headers.ContainsKey("grpc-status")))
+                return Task.CompletedTask;
             var now = DateTimeOffset.UtcNow;
             var headers = response.Headers;
             if (settings.StickinessType == "app_cookie")

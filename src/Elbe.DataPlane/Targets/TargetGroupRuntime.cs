@@ -81,7 +81,7 @@ public sealed class TargetGroupRuntime : IAsyncDisposable
                 StartDraining(tracked, settings.DeregistrationDelay);
             }
 
-            var checksChanged = previous.HealthCheck != settings.HealthCheck;
+            var checksChanged = settings.ChangesHealthChecks(previous);
             _inUse = inUse;
             _enabledZones = enabledZones;
             foreach (var tracked in _targets.Values)
@@ -157,8 +157,8 @@ public sealed class TargetGroupRuntime : IAsyncDisposable
             {
                 var settings = _settings;
                 var outcome = settings.HealthCheck.Protocol == "TCP"
-                    ? await TcpConnectProbe.CheckAsync(tracked.State.Address, HealthCheckPort(tracked.State), settings.HealthCheckTimeout, settings.ProxyProtocolV2, stop).ConfigureAwait(false)
-                    : await _probe.CheckAsync(tracked.State.Address, HealthCheckPort(tracked.State), settings.HealthCheck.Path, settings.HealthCheckTimeout, settings.Matcher, stop).ConfigureAwait(false);
+                    ? await TcpConnectProbe.CheckAsync(tracked.State.Address, HealthCheckPort(tracked.State), settings.Probe.Timeout, settings.ProxyProtocolV2, stop).ConfigureAwait(false)
+                    : await _probe.CheckAsync(tracked.State.Address, HealthCheckPort(tracked.State), settings.Probe, stop).ConfigureAwait(false);
                 if (stop.IsCancellationRequested) return;
                 lock (_gate)
                 {

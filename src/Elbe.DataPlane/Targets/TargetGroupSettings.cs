@@ -1,6 +1,7 @@
 using Elbe.Model.Attributes;
 using Elbe.Model.Resources;
-using Elbe.Routing.Health;
+using Elbe.DataPlane.Health;
+using Elbe.Routing.ProtocolVersions;
 using Elbe.Routing.Targets;
 
 namespace Elbe.DataPlane.Targets;
@@ -18,10 +19,13 @@ public sealed record TargetGroupSettings
     public TimeSpan StickinessDuration { get; init; }
     public string AppCookieName { get; init; } = "";
     public TimeSpan DeregistrationDelay { get; init; }
+    /// <summary>HTTP1, HTTP2 or GRPC: the HTTP version spoken to targets (fact sheet 1.10) and which requests the group takes.</summary>
+    public TargetProtocolVersion ProtocolVersion { get; init; }
+    /// <summary>An HTTPS group: TLS to targets, without validating their certificates.</summary>
+    public bool TargetsUseTls { get; init; }
     public required HealthCheckSettings HealthCheck { get; init; }
-    public required HttpCodeMatcher Matcher { get; init; }
+    public required HealthCheckRequest Probe { get; init; }
     public TimeSpan HealthCheckInterval { get; init; }
-    public TimeSpan HealthCheckTimeout { get; init; }
     /// <summary>NLB proxy_protocol_v2.enabled: TCP health checks open with a LOCAL header too.</summary>
     public bool ProxyProtocolV2 { get; init; }
 
@@ -30,6 +34,7 @@ public sealed record TargetGroupSettings
     {
         var attributes = new AttributeSet(group.Attributes, TargetGroupAttributes.Application);
         var stickinessType = attributes.Get(TargetGroupAttributes.StickinessType);
+        var version = TargetProtocolVersions.Parse(group.ProtocolVersion);
         return new TargetGroupSettings
         {
             Algorithm = attributes.Get(TargetGroupAttributes.Algorithm),
@@ -41,13 +46,18 @@ public sealed record TargetGroupSettings
             StickinessDuration = TimeSpan.FromSeconds(attributes.GetInt(stickinessType == "app_cookie" ? TargetGroupAttributes.AppCookieDuration : TargetGroupAttributes.LbCookieDuration)),
             AppCookieName = attributes.Get(TargetGroupAttributes.AppCookieName),
             DeregistrationDelay = TimeSpan.FromSeconds(attributes.GetInt(TargetGroupAttributes.DeregistrationDelay)),
+            ProtocolVersion = version,
+            TargetsUseTls = group.Protocol == "HTTPS",
             HealthCheck = group.HealthCheck,
-            Matcher = HttpCodeMatcher.TryParse(group.HealthCheck.MatcherHttpCode, out var matcher) ? matcher : HttpCodeMatcher.Parse("200"),
+            Probe = HealthCheckRequest.From(group.HealthCheck, version, TimeSpan.FromSeconds(group.HealthCheck.TimeoutSeconds * timeScale)),
             HealthCheckInterval = TimeSpan.FromSeconds(group.HealthCheck.IntervalSeconds * timeScale),
-            HealthCheckTimeout = TimeSpan.FromSeconds(group.HealthCheck.TimeoutSeconds * timeScale),
             ProxyProtocolV2 = group.Attributes.GetValueOrDefault(NetworkTargetGroupAttributes.ProxyProtocolV2) == "true",
         };
     }
+
+    /// <summary>True when running health checks must restart to follow these settings.</summary>
+    /// <remarks>The probe follows from these two; comparing it would compare its matcher by reference.</remarks>
+    public bool ChangesHealthChecks(TargetGroupSettings previous) => previous.HealthCheck != HealthCheck || previous.ProtocolVersion != ProtocolVersion;
 
     /// <summary>True when the selector (balancer, slow start, thresholds, cross-zone) must be rebuilt for these settings.</summary>
     public bool ChangesSelection(TargetGroupSettings? previous) =>

@@ -20,5 +20,7 @@ public sealed record Certificate
     /// <summary>Bumped on every re-import, so consumers can tell a rotation from an unchanged certificate.</summary>
     public int Version { get; init; } = 1;
     public DateTimeOffset ImportedAt { get; init; } = DateTimeOffset.UnixEpoch;
+    /// <summary>When the ARN was first imported; re-imports keep it (ACM's CreatedAt), while <see cref="ImportedAt"/> moves.</summary>
+    public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UnixEpoch;
     public ImmutableArray<Tag> Tags { get; init; } = [];
 }

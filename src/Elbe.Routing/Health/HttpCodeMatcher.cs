@@ -33,6 +33,10 @@ public sealed class HttpCodeMatcher
     public static HttpCodeMatcher Parse(string text) =>
         TryParse(text, out var matcher, out var error) ? matcher : throw new FormatException(error);
 
+    /// <summary>Parses codes within [<paramref name="min"/>, <paramref name="max"/>], e.g. gRPC's 0-99.</summary>
+    public static HttpCodeMatcher Parse(string text, int min, int max) =>
+        TryParse(text, min, max, out var matcher, out var error) ? matcher : throw new FormatException(error);
+
     public static bool TryParse(string text, [NotNullWhen(true)] out HttpCodeMatcher? matcher) =>
         TryParse(text, MinHttpCode, MaxHttpCode, out matcher, out _);
 

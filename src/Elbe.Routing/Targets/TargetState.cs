@@ -20,6 +20,9 @@ public sealed class TargetState(TargetDescription description, string address, i
     /// <summary>"http://address:port", built once: the forwarder needs it on every request.</summary>
     public string DestinationPrefix => _destinationPrefix ??= "http://" + Endpoint;
     private string? _destinationPrefix;
+    /// <summary>"https://address:port", for HTTPS target groups.</summary>
+    public string TlsDestinationPrefix => _tlsDestinationPrefix ??= "https://" + Endpoint;
+    private string? _tlsDestinationPrefix;
 
     private volatile TargetHealth _health = TargetHealth.Initial;
     private int _outstanding;

@@ -1,6 +1,7 @@
 using System.Net;
 using Elbe.ControlPlane.Api;
 using Elbe.ControlPlane.Api.Actions;
+using Elbe.ControlPlane.Certificates;
 using Elbe.ControlPlane.Signing;
 using Elbe.ControlPlane.State;
 using Elbe.ControlPlane.Templates;
@@ -112,6 +113,16 @@ public sealed class ElbeServer : IAsyncDisposable
             await Task.Delay(20);
         }
     }
+
+    /// <summary>
+    /// Imports a certificate as ACM's ImportCertificate does, through the same store commit as the API, and returns
+    /// its ARN. With <paramref name="certificateArn"/> it re-imports onto that certificate (same ARN, Version + 1),
+    /// which rotates it on the listeners using it. Throws <see cref="AcmException"/> with ACM's error when refused.
+    /// </summary>
+    public Task<string> ImportCertificateAsync(string certificatePem, string privateKeyPem, string? certificateChainPem = null,
+        string? certificateArn = null, CancellationToken cancellationToken = default) =>
+        CertificateImport.ImportAsync(_store, _store.Region, _store.AccountId, certificatePem, privateKeyPem, certificateChainPem, certificateArn,
+            tags: null, DateTimeOffset.UtcNow, cancellationToken);
 
     public LoadBalancer LoadBalancer(string name) =>
         _configuration.LoadBalancers.FirstOrDefault(lb => lb.Name == name) ?? throw new KeyNotFoundException($"No load balancer named {name}");

@@ -12,6 +12,8 @@ public sealed class CfnTemplate
     public const int ListenerPort = 8080;
     public const string DefaultLoadBalancer = "Alb";
     public const string DefaultListener = "Web";
+    public const string DefaultHttpsListener = "Secure";
+    public const int HttpsListenerPort = 8443;
 
     private readonly List<string> resources = [];
 
@@ -32,15 +34,19 @@ public sealed class CfnTemplate
         string name,
         IEnumerable<int> targetPorts,
         IReadOnlyDictionary<string, string>? attributes = null,
-        HealthCheckTemplate? healthCheck = null) =>
-        TargetGroupAt(name, targetPorts.Select(port => ("127.0.0.1", port)), attributes, healthCheck);
+        HealthCheckTemplate? healthCheck = null,
+        string protocol = "HTTP",
+        string? protocolVersion = null) =>
+        TargetGroupAt(name, targetPorts.Select(port => ("127.0.0.1", port)), attributes, healthCheck, protocol, protocolVersion);
 
     /// <summary>An ip target group whose targets are at the given addresses, so a test can place them in subnets' zones.</summary>
     public CfnTemplate TargetGroupAt(
         string name,
         IEnumerable<(string Address, int Port)> targets,
         IReadOnlyDictionary<string, string>? attributes = null,
-        HealthCheckTemplate? healthCheck = null)
+        HealthCheckTemplate? healthCheck = null,
+        string protocol = "HTTP",
+        string? protocolVersion = null)
     {
         var check = healthCheck ?? new HealthCheckTemplate();
         var yaml = new StringBuilder()
@@ -49,16 +55,18 @@ public sealed class CfnTemplate
             .Append("    Properties:\n")
             .Append($"      Name: {name}\n")
             .Append("      TargetType: ip\n")
-            .Append("      Protocol: HTTP\n")
+            .Append($"      Protocol: {protocol}\n")
             .Append("      Port: 80\n")
             .Append("      VpcId: vpc-00000000000000000\n")
+            .Append(protocolVersion is null ? "" : $"      ProtocolVersion: {protocolVersion}\n")
+            .Append(check.Protocol is null ? "" : $"      HealthCheckProtocol: {check.Protocol}\n")
             .Append($"      HealthCheckPath: {check.Path}\n")
             .Append($"      HealthCheckIntervalSeconds: {check.IntervalSeconds}\n")
             .Append($"      HealthCheckTimeoutSeconds: {check.TimeoutSeconds}\n")
             .Append($"      HealthyThresholdCount: {check.HealthyThresholdCount}\n")
             .Append($"      UnhealthyThresholdCount: {check.UnhealthyThresholdCount}\n")
             .Append("      Matcher:\n")
-            .Append($"        HttpCode: '{check.MatcherHttpCode}'\n");
+            .Append(check.MatcherGrpcCode is null ? $"        HttpCode: '{check.MatcherHttpCode}'\n" : $"        GrpcCode: '{check.MatcherGrpcCode}'\n");
         var list = targets.ToList();
         if (list.Count > 0)
         {
@@ -82,6 +90,34 @@ public sealed class CfnTemplate
             "      Protocol: HTTP\n" +
             "      DefaultActions:\n" +
             Indent(defaultActions, 8));
+        return this;
+    }
+
+    /// <summary>An HTTPS listener with a default certificate (an ARN the test imported), optionally a policy, mutual TLS (a YAML mapping at column 0) and attributes.</summary>
+    public CfnTemplate HttpsListener(
+        string defaultActions,
+        string certificateArn,
+        string name = DefaultHttpsListener,
+        string loadBalancer = DefaultLoadBalancer,
+        int port = HttpsListenerPort,
+        string? sslPolicy = null,
+        string? mutualAuthentication = null,
+        IReadOnlyDictionary<string, string>? attributes = null)
+    {
+        var yaml = new StringBuilder()
+            .Append($"  {name}:\n")
+            .Append("    Type: AWS::ElasticLoadBalancingV2::Listener\n")
+            .Append("    Properties:\n")
+            .Append($"      LoadBalancerArn: !Ref {loadBalancer}\n")
+            .Append($"      Port: {port}\n")
+            .Append("      Protocol: HTTPS\n")
+            .Append("      Certificates:\n")
+            .Append($"        - CertificateArn: {Quote(certificateArn)}\n");
+        if (sslPolicy is not null) yaml.Append($"      SslPolicy: {sslPolicy}\n");
+        if (mutualAuthentication is not null) yaml.Append("      MutualAuthentication:\n").Append(Indent(mutualAuthentication, 8));
+        yaml.Append("      DefaultActions:\n").Append(Indent(defaultActions, 8));
+        AppendAttributes(yaml, "ListenerAttributes", attributes);
+        resources.Add(yaml.ToString());
         return this;
     }
 
@@ -132,4 +168,8 @@ public sealed record HealthCheckTemplate
     public int HealthyThresholdCount { get; init; } = 2;
     public int UnhealthyThresholdCount { get; init; } = 2;
     public string MatcherHttpCode { get; init; } = "200";
+    /// <summary>GRPC groups: written instead of HttpCode when set.</summary>
+    public string? MatcherGrpcCode { get; init; }
+    /// <summary>HealthCheckProtocol; omitted (the group's protocol) when null.</summary>
+    public string? Protocol { get; init; }
 }

@@ -50,4 +50,14 @@ public class HttpCodeMatcherTests
         Assert.False(matcher.Matches(13));
         Assert.False(HttpCodeMatcher.TryParse("100", 0, 99, out _, out _));
     }
+
+    [Fact]
+    public void Parse_with_grpc_bounds_accepts_lists_and_refuses_http_codes()
+    {
+        var matcher = HttpCodeMatcher.Parse("0,12", 0, 99);
+        Assert.True(matcher.Matches(0));
+        Assert.True(matcher.Matches(12));
+        Assert.False(matcher.Matches(14));
+        Assert.Throws<FormatException>(() => HttpCodeMatcher.Parse("200", 0, 99));
+    }
 }

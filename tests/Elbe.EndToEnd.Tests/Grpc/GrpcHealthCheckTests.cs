@@ -1,0 +1,71 @@
+using Elbe.EndToEnd.Tests.Infrastructure;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Elbe.EndToEnd.Tests.Grpc;
+
+/// <summary>gRPC health checks of GRPC target groups (fact sheet 0.4): a gRPC call judged by grpc-status against Matcher.GrpcCode.</summary>
+public sealed class GrpcHealthCheckTests
+{
+    [Fact]
+    public async Task The_default_check_counts_a_target_without_the_method_healthy_because_it_answers_unimplemented()
+    {
+        await using var backend = await GrpcBackend.StartAsync("a");
+        var template = new CfnTemplate()
+            .LoadBalancer()
+            .TargetGroup("Default", [backend.Port], protocolVersion: "GRPC",
+                healthCheck: new HealthCheckTemplate { Path = "/AWS.ALB/healthcheck", MatcherGrpcCode = "12" })
+            .TargetGroup("WantsOk", [backend.Port], protocolVersion: "GRPC",
+                healthCheck: new HealthCheckTemplate { Path = "/AWS.ALB/healthcheck", MatcherGrpcCode = "0" })
+            .Listener(CfnActions.Forward("Default"))
+            .Rule("Other", 10, """
+                - Field: path-pattern
+                  PathPatternConfig:
+                    Values: ['/other/*']
+                """, CfnActions.Forward("WantsOk"));
+        await using var elbe = await ElbeHarness.StartAsync(template.ToString());
+
+        await elbe.WaitForHealthyAsync("Default", backend.Port);
+        var wantsOk = await elbe.WaitForTargetStateAsync("WantsOk", backend.Port, "unhealthy");
+        Assert.Equal("Target.ResponseCodeMismatch", wantsOk.TargetHealth.Reason);
+        Assert.Equal("Health checks failed with these codes: [12]", wantsOk.TargetHealth.Description);
+        Assert.Equal(0, backend.PlainRequests);
+    }
+
+    [Fact]
+    public async Task The_grpc_health_check_flips_a_target_unhealthy_and_back()
+    {
+        await using var backend = await GrpcBackend.StartAsync("a");
+        var template = new CfnTemplate()
+            .LoadBalancer()
+            .TargetGroup("Rpc", [backend.Port], protocolVersion: "GRPC",
+                healthCheck: new HealthCheckTemplate { Path = TestGrpcMethods.CheckPath, MatcherGrpcCode = "0" })
+            .Listener(CfnActions.Forward("Rpc"));
+        await using var elbe = await ElbeHarness.StartAsync(template.ToString());
+
+        await elbe.WaitForHealthyAsync("Rpc", backend.Port);
+        Assert.StartsWith("POST HTTP/2 application/grpc ELB-HealthChecker/2.0 https=False", backend.LastHealthCheck);
+
+        backend.SetHealthy(false);
+        var sick = await elbe.WaitForTargetStateAsync("Rpc", backend.Port, "unhealthy");
+        Assert.Equal("Target.ResponseCodeMismatch", sick.TargetHealth.Reason);
+        Assert.Equal("Health checks failed with these codes: [14]", sick.TargetHealth.Description);
+
+        backend.SetHealthy(true);
+        await elbe.WaitForTargetStateAsync("Rpc", backend.Port, "healthy");
+    }
+
+    [Fact]
+    public async Task A_target_that_does_not_speak_http2_fails_the_grpc_check()
+    {
+        await using var backend = await GrpcBackend.StartAsync("old", HttpProtocols.Http1);
+        var template = new CfnTemplate()
+            .LoadBalancer()
+            .TargetGroup("Rpc", [backend.Port], protocolVersion: "GRPC",
+                healthCheck: new HealthCheckTemplate { Path = "/AWS.ALB/healthcheck", MatcherGrpcCode = "0-99" })
+            .Listener(CfnActions.Forward("Rpc"));
+        await using var elbe = await ElbeHarness.StartAsync(template.ToString());
+
+        var health = await elbe.WaitForTargetStateAsync("Rpc", backend.Port, "unhealthy");
+        Assert.Equal("Target.FailedHealthChecks", health.TargetHealth.Reason);
+    }
+}
