@@ -108,6 +108,7 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
     {
         var loadBalancers = configuration.LoadBalancers.ToDictionary(lb => lb.Arn, StringComparer.Ordinal);
         var groups = configuration.TargetGroups.ToDictionary(g => g.Arn, StringComparer.Ordinal);
+        _certificates.Refresh(configuration.Certificates);
         var wanted = new HashSet<string>(StringComparer.Ordinal);
         var failures = new List<string>();
         foreach (var listener in configuration.Listeners)
@@ -120,7 +121,13 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
                 continue;
             }
             var description = $"listener {listener.Protocol}:{listener.Port} of {loadBalancer.Name}";
-            var snapshot = CompileNetwork(listener, loadBalancer, groups, description);
+            NetworkTls? tls = null;
+            if (listener.Protocol == "TLS" && (tls = NetworkTls.Compile(listener, _certificates, _logger)) is null)
+            {
+                failures.Add($"{description}: its certificate {listener.CertificateArns.FirstOrDefault()} is not available");
+                continue;
+            }
+            var snapshot = CompileNetwork(listener, loadBalancer, groups, description) with { Tls = tls };
             if (snapshot.GroupSettings.PreserveClientIp && ClientIpPreservation.WhyUnavailable is { } why)
             {
                 failures.Add($"{description}: its target group has preserve_client_ip.enabled=true, but {why}");

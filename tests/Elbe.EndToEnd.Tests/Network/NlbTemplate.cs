@@ -16,6 +16,9 @@ public sealed record NlbTemplate
 
     public string Protocol { get; init; } = "TCP";
     public int Port { get; init; } = ListenerPort;
+    /// <summary>TLS listeners: the imported certificate and the ALPN policy (null leaves AlpnPolicy out).</summary>
+    public string? CertificateArn { get; init; }
+    public string? AlpnPolicy { get; init; }
     public string TargetProtocol { get; init; } = "TCP";
     public IReadOnlyList<(string Address, int Port)> Targets { get; init; } = [];
     public IReadOnlyDictionary<string, string> TargetGroupAttributes { get; init; } = new Dictionary<string, string>();
@@ -73,8 +76,10 @@ public sealed record NlbTemplate
             .Append("    Properties:\n")
             .Append($"      LoadBalancerArn: !Ref {LoadBalancer}\n")
             .Append($"      Port: {Port}\n")
-            .Append($"      Protocol: {Protocol}\n")
-            .Append("      DefaultActions:\n")
+            .Append($"      Protocol: {Protocol}\n");
+        if (CertificateArn is not null) yaml.Append("      Certificates:\n").Append($"        - CertificateArn: {CfnTemplate.Quote(CertificateArn)}\n");
+        if (AlpnPolicy is not null) yaml.Append($"      AlpnPolicy: [{AlpnPolicy}]\n");
+        yaml.Append("      DefaultActions:\n")
             .Append("        - Type: forward\n")
             .Append($"          TargetGroupArn: !Ref {TargetGroup}\n");
         Attributes(yaml, "ListenerAttributes", ListenerAttributes);
