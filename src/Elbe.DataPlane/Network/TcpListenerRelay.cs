@@ -69,7 +69,8 @@ public sealed class TcpListenerRelay : IAsyncDisposable
     {
         _snapshot = snapshot;
         var period = SweepPeriod(snapshot.TcpIdleTimeout);
-        _sweep.Change(period, period);
+        try { _sweep.Change(period, period); }
+        catch (ObjectDisposedException) { }
     }
 
     private async Task AcceptLoopAsync(Socket listener)
@@ -215,6 +216,19 @@ public sealed class TcpListenerRelay : IAsyncDisposable
     }
 
     private void Sweep()
+    {
+        try
+        {
+            SweepFlows();
+        }
+        catch (Exception e)
+        {
+            // A timer callback that throws would end the process; one missed sweep is only late.
+            _logger.LogError(e, "TCP flow sweep failed");
+        }
+    }
+
+    private void SweepFlows()
     {
         var snapshot = _snapshot;
         var now = Environment.TickCount64;

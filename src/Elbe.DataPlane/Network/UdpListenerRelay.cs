@@ -179,6 +179,19 @@ public sealed class UdpListenerRelay : IAsyncDisposable
 
     private void Sweep()
     {
+        try
+        {
+            SweepFlows();
+        }
+        catch (Exception e)
+        {
+            // A timer callback that throws would end the process; one missed sweep is only late.
+            _logger.LogError(e, "UDP flow sweep failed");
+        }
+    }
+
+    private void SweepFlows()
+    {
         var snapshot = _snapshot;
         var cutoff = Environment.TickCount64 - (long)snapshot.UdpIdleTimeout.TotalMilliseconds;
         foreach (var node in _nodes)
@@ -194,8 +207,6 @@ public sealed class UdpListenerRelay : IAsyncDisposable
                 || snapshot.MustTerminate(flow.TargetState, node.Endpoint.Address));
             foreach (var flow in terminated) End(flow);
         }
-        var period = SweepPeriod(snapshot.UdpIdleTimeout);
-        _sweep.Change(period, period);
     }
 
     private static TimeSpan SweepPeriod(TimeSpan idleTimeout) =>
