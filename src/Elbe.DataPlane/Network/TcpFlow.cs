@@ -17,7 +17,7 @@ namespace Elbe.DataPlane.Network;
 /// </remarks>
 internal sealed class TcpFlow
 {
-    private const int BufferSize = 16 * 1024;
+    private const int BufferSize = 64 * 1024;
     private const int Live = 0, Expired = 1, Closed = 2;
 
     private readonly NetworkFlowCounters _counters;
@@ -68,37 +68,41 @@ internal sealed class TcpFlow
 
     private async Task PumpAsync(Socket from, Stream? fromStream, Socket to, Stream? toStream)
     {
+        byte[]? buffer = null;
         try
         {
             while (true)
             {
-                if (fromStream is null) await from.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
-                else await fromStream.ReadAsync(Memory<byte>.Empty).ConfigureAwait(false);
+                // Idle: wait for bytes without holding a buffer. Busy (the last read filled the buffer): read straight
+                // on with the one in hand, so a bulk transfer pays neither the extra wait nor a rent per read.
+                if (buffer is null)
+                {
+                    if (fromStream is null) await from.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                    else await fromStream.ReadAsync(Memory<byte>.Empty).ConfigureAwait(false);
+                }
                 if (Volatile.Read(ref _state) != Live)
                 {
                     // A segment on a flow the load balancer has forgotten is answered with a reset.
                     Reset(from);
                     return;
                 }
-                var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-                try
+                buffer ??= ArrayPool<byte>.Shared.Rent(BufferSize);
+                var read = fromStream is null
+                    ? await from.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false)
+                    : await fromStream.ReadAsync(buffer).ConfigureAwait(false);
+                if (read == 0)
                 {
-                    var read = fromStream is null
-                        ? await from.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false)
-                        : await fromStream.ReadAsync(buffer).ConfigureAwait(false);
-                    if (read == 0)
-                    {
-                        if (toStream is SslStream tls) await tls.ShutdownAsync().ConfigureAwait(false);
-                        to.Shutdown(SocketShutdown.Send);
-                        return;
-                    }
-                    Interlocked.Exchange(ref _lastActivity, Environment.TickCount64);
-                    if (toStream is null) await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None).ConfigureAwait(false);
-                    else await toStream.WriteAsync(buffer.AsMemory(0, read)).ConfigureAwait(false);
+                    if (toStream is SslStream tls) await tls.ShutdownAsync().ConfigureAwait(false);
+                    to.Shutdown(SocketShutdown.Send);
+                    return;
                 }
-                finally
+                Interlocked.Exchange(ref _lastActivity, Environment.TickCount64);
+                if (toStream is null) await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None).ConfigureAwait(false);
+                else await toStream.WriteAsync(buffer.AsMemory(0, read)).ConfigureAwait(false);
+                if (read < buffer.Length)
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = null;
                 }
             }
         }
@@ -117,6 +121,10 @@ internal sealed class TcpFlow
                 Reset(to, counted: false);
                 Reset(from, counted: false);
             }
+        }
+        finally
+        {
+            if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -151,9 +151,13 @@ public sealed class UdpListenerRelay : IAsyncDisposable
                 var buffer = ArrayPool<byte>.Shared.Rent(MaxDatagram);
                 try
                 {
-                    var received = await flow.Target.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false);
-                    flow.Touch();
-                    await node.Socket.SendToAsync(buffer.AsMemory(0, received), SocketFlags.None, flow.Client).ConfigureAwait(false);
+                    // Drain what is queued with the one buffer before going back to waiting without one.
+                    do
+                    {
+                        var received = await flow.Target.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false);
+                        flow.Touch();
+                        await node.Socket.SendToAsync(buffer.AsMemory(0, received), SocketFlags.None, flow.Client).ConfigureAwait(false);
+                    } while (flow.Target.Available > 0);
                 }
                 catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.ConnectionReset)
                 {

@@ -21,13 +21,23 @@ public class UdpRelayTests
         var node = harness.NodeAddress(NlbTemplate.LoadBalancer);
 
         var seen = new Dictionary<string, int>();
-        for (var i = 0; i < 45; i++)
+        // Every client socket stays open, so no two share a source port: a reused port would be the same 5-tuple, the same flow.
+        var flows = new List<UdpClientFlow>();
+        try
         {
-            using var flow = new UdpClientFlow(node, NlbTemplate.ListenerPort);
-            var (first, text) = await flow.EchoAsync($"datagram {i}");
-            Assert.Equal($"datagram {i}", text);
-            for (var j = 0; j < 5; j++) Assert.Equal(first, (await flow.EchoAsync($"again {j}")).Target);
-            seen[first] = seen.GetValueOrDefault(first) + 1;
+            for (var i = 0; i < 45; i++)
+            {
+                var flow = new UdpClientFlow(node, NlbTemplate.ListenerPort);
+                flows.Add(flow);
+                var (first, text) = await flow.EchoAsync($"datagram {i}");
+                Assert.Equal($"datagram {i}", text);
+                for (var j = 0; j < 5; j++) Assert.Equal(first, (await flow.EchoAsync($"again {j}")).Target);
+                seen[first] = seen.GetValueOrDefault(first) + 1;
+            }
+        }
+        finally
+        {
+            foreach (var flow in flows) flow.Dispose();
         }
         Assert.Equal(["a", "b", "c"], seen.Keys.Order());
         Assert.All(seen.Values, count => Assert.InRange(count, 4, 40));
