@@ -108,6 +108,7 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
     {
         var loadBalancers = configuration.LoadBalancers.ToDictionary(lb => lb.Arn, StringComparer.Ordinal);
         var groups = configuration.TargetGroups.ToDictionary(g => g.Arn, StringComparer.Ordinal);
+        _certificates.Refresh(configuration.Certificates);
         var wanted = new HashSet<string>(StringComparer.Ordinal);
         var failures = new List<string>();
         foreach (var listener in configuration.Listeners)
@@ -120,7 +121,13 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
                 continue;
             }
             var description = $"listener {listener.Protocol}:{listener.Port} of {loadBalancer.Name}";
-            var snapshot = CompileNetwork(listener, loadBalancer, groups, description);
+            NetworkTls? tls = null;
+            if (listener.Protocol == "TLS" && (tls = NetworkTls.Compile(listener, _certificates, _logger)) is null)
+            {
+                failures.Add($"{description}: its certificate {listener.CertificateArns.FirstOrDefault()} is not available");
+                continue;
+            }
+            var snapshot = CompileNetwork(listener, loadBalancer, groups, description) with { Tls = tls };
             if (snapshot.GroupSettings.PreserveClientIp && ClientIpPreservation.WhyUnavailable is { } why)
             {
                 failures.Add($"{description}: its target group has preserve_client_ip.enabled=true, but {why}");
@@ -203,6 +210,8 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
     {
         var inUse = TargetGroupsInUse(configuration);
         var instances = configuration.Instances.ToDictionary(i => i.InstanceId, StringComparer.Ordinal);
+        var albNodes = AlbNodes(configuration);
+        var networkCrossZone = NetworkCrossZone(configuration);
         var retiring = new List<TargetGroupRetirement>();
         lock (_groups)
         {
@@ -211,7 +220,8 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
             {
                 seen.Add(group.Arn);
                 var settings = TargetGroupSettings.From(group, _timeScale);
-                var targets = Resolve(group, instances);
+                if (networkCrossZone.TryGetValue(group.Arn, out var crossZone)) settings = settings with { CrossZoneEnabled = crossZone };
+                var targets = Resolve(group, instances, albNodes);
                 if (!_groups.TryGetValue(group.Arn, out var runtime))
                     _groups[group.Arn] = runtime = new TargetGroupRuntime(group.Arn, settings, _probe);
                 var stillUsed = inUse.TryGetValue(group.Arn, out var enabledZones);
@@ -242,19 +252,60 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
 
     private sealed record TargetGroupRetirement(TargetGroupRuntime Runtime, TargetGroupSettings Settings, IReadOnlyList<ResolvedTarget> Targets, bool Deleted);
 
-    private List<ResolvedTarget> Resolve(TargetGroup group, Dictionary<string, Instance> instances)
+    private List<ResolvedTarget> Resolve(TargetGroup group, Dictionary<string, Instance> instances, Dictionary<string, string> albNodes)
     {
         var resolved = new List<ResolvedTarget>(group.Targets.Length);
         foreach (var target in group.Targets)
         {
             Instance? instance = null;
-            var address = group.TargetType == "instance"
-                ? instances.TryGetValue(target.Id, out instance) ? instance.PrivateIpAddress : null
-                : target.Id;
+            var address = group.TargetType switch
+            {
+                "instance" => instances.TryGetValue(target.Id, out instance) ? instance.PrivateIpAddress : null,
+                "alb" => albNodes.GetValueOrDefault(target.Id),
+                _ => target.Id,
+            };
             if (address is null || (target.Port ?? group.Port) is not { } port) continue;
             resolved.Add(new ResolvedTarget(target, address, port, _targetZones.ZoneOf(target, address, instance)));
         }
         return resolved;
+    }
+
+    /// <summary>
+    /// Cross-zone load balancing of the groups NLB listeners forward to: the group's own true or false, else
+    /// (use_load_balancer_configuration) the NLB's load_balancing.cross_zone.enabled, which is off by default
+    /// (fact sheet 0.2), unlike an ALB's.
+    /// </summary>
+    private static Dictionary<string, bool> NetworkCrossZone(ElbeConfiguration configuration)
+    {
+        var networkLoadBalancers = configuration.LoadBalancers.Where(lb => lb.Type == LoadBalancerType.Network).ToDictionary(lb => lb.Arn, StringComparer.Ordinal);
+        var groups = configuration.TargetGroups.ToDictionary(g => g.Arn, StringComparer.Ordinal);
+        var crossZone = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var listener in configuration.Listeners)
+        {
+            if (!networkLoadBalancers.TryGetValue(listener.LoadBalancerArn, out var loadBalancer)) continue;
+            var balancerSetting = new AttributeSet(loadBalancer.Attributes, NetworkLoadBalancerAttributes.Network).GetBool("load_balancing.cross_zone.enabled");
+            foreach (var action in listener.DefaultActions)
+                foreach (var weighted in action.ForwardTargetGroups)
+                {
+                    if (!groups.TryGetValue(weighted.TargetGroupArn, out var group)) continue;
+                    var own = group.Attributes.GetValueOrDefault(TargetGroupAttributes.CrossZone);
+                    crossZone[group.Arn] = own is "true" or "false" ? own == "true" : balancerSetting;
+                }
+        }
+        return crossZone;
+    }
+
+    /// <summary>
+    /// Where an NLB reaches an ALB registered as its target (target type alb, fact sheet 2.7): the ALB's first
+    /// node, by the ALB's ARN. An ALB of Elbe serves the same listeners on every node.
+    /// </summary>
+    private static Dictionary<string, string> AlbNodes(ElbeConfiguration configuration)
+    {
+        var nodes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var loadBalancer in configuration.LoadBalancers)
+            if (loadBalancer.Type == LoadBalancerType.Application && loadBalancer.Nodes.Length > 0)
+                nodes[loadBalancer.Arn] = loadBalancer.Nodes[0].IpAddress;
+        return nodes;
     }
 
     /// <summary>The target groups some listener or rule forwards to, each with the zones of the load balancers that forward to it.</summary>

@@ -5,13 +5,12 @@ namespace Elbe.ControlPlane.Templates;
 /// <summary>AWS::ElasticLoadBalancingV2::Listener properties to a <see cref="Listener"/>.</summary>
 internal static class ListenerReader
 {
-    private static readonly string[] Allowed = ["LoadBalancerArn", "Port", "Protocol", "DefaultActions", "Certificates", "SslPolicy", "ListenerAttributes", "MutualAuthentication"];
-    private static readonly string[] Ignored = ["AlpnPolicy"];
+    private static readonly string[] Allowed = ["LoadBalancerArn", "Port", "Protocol", "DefaultActions", "Certificates", "SslPolicy", "ListenerAttributes", "MutualAuthentication", "AlpnPolicy"];
     private static readonly string[] MutualAuthenticationAllowed = ["Mode", "TrustStoreArn", "IgnoreClientCertificateExpiry", "AdvertiseTrustStoreCaNames"];
 
     public static Listener Read(StackResource resource, TemplateMap properties, ResourceIdentity identity, TemplateDiagnostics diagnostics)
     {
-        var p = new PropertyReader(properties, diagnostics, resource.LogicalId, resource.Type, Allowed, Ignored);
+        var p = new PropertyReader(properties, diagnostics, resource.LogicalId, resource.Type, Allowed);
         var certificates = p.Objects("Certificates", "Certificate", ["CertificateArn"])
             .Select(c => c.String("CertificateArn", required: true)).OfType<string>();
         return new Listener
@@ -25,6 +24,7 @@ internal static class ListenerReader
             SslPolicy = p.String("SslPolicy"),
             Attributes = LoadBalancerReader.AttributeMap(p, "ListenerAttributes", diagnostics),
             MutualAuthentication = ReadMutualAuthentication(p),
+            AlpnPolicy = p.Strings("AlpnPolicy"),
         };
     }
 

@@ -23,15 +23,15 @@ public sealed class NetworkListenerHost : IAsyncDisposable
     public TcpListenerRelay? Tcp { get; }
     public UdpListenerRelay? Udp { get; }
 
-    /// <summary>The protocols this data plane relays; TLS waits for the certificate work.</summary>
-    public static bool Serves(string protocol) => protocol is "TCP" or "UDP" or "TCP_UDP";
+    /// <summary>The protocols this data plane relays.</summary>
+    public static bool Serves(string protocol) => protocol is "TCP" or "UDP" or "TCP_UDP" or "TLS";
 
     public static async Task<NetworkListenerHost> StartAsync(string protocol, int port, IPAddress[] addresses, NetworkListenerSnapshot snapshot, int udpFlowCapacity, ILogger logger)
     {
         TcpListenerRelay? tcp = null;
         try
         {
-            if (protocol is "TCP" or "TCP_UDP") tcp = TcpListenerRelay.Start(addresses, port, snapshot, logger);
+            if (protocol is "TCP" or "TCP_UDP" or "TLS") tcp = TcpListenerRelay.Start(addresses, port, snapshot, logger);
             var udp = protocol is "UDP" or "TCP_UDP" ? UdpListenerRelay.Start(addresses, port, snapshot, udpFlowCapacity, logger) : null;
             return new NetworkListenerHost(protocol, port, addresses, tcp, udp);
         }

@@ -10,6 +10,7 @@ namespace Elbe.DataPlane.Network;
 /// One NLB listener as its relays see it: where flows go and how long they may idle. Immutable and swapped
 /// whole; a flow keeps the target it was given, so a swap affects new flows only.
 /// </summary>
+/// <param name="Tls">A TLS listener's termination; null for TCP and UDP.</param>
 /// <param name="Group">The default action's target group; null when it is not known to the data plane (flows are reset).</param>
 public sealed record NetworkListenerSnapshot(
     string ListenerArn,
@@ -19,7 +20,8 @@ public sealed record NetworkListenerSnapshot(
     TimeSpan TcpIdleTimeout,
     TimeSpan UdpIdleTimeout,
     IReadOnlyDictionary<IPAddress, string> NodeZones,
-    FlowTargetPicker Picker)
+    FlowTargetPicker Picker,
+    NetworkTls? Tls = null)
 {
     /// <summary>NLB's fixed UDP flow lifetime without traffic (fact sheet 2.4).</summary>
     public static readonly TimeSpan DefaultUdpIdleTimeout = TimeSpan.FromSeconds(120);

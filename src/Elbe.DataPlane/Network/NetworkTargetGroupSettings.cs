@@ -14,6 +14,8 @@ public sealed record NetworkTargetGroupSettings
     public bool TerminateWhenUnhealthy { get; init; }
     /// <summary>stickiness.enabled with type source_ip: the client address alone picks the target.</summary>
     public bool SourceIpStickiness { get; init; }
+    /// <summary>A TLS target group: connections to targets are encrypted again.</summary>
+    public bool TargetTls { get; init; }
 
     public static NetworkTargetGroupSettings From(TargetGroup group)
     {
@@ -24,6 +26,7 @@ public sealed record NetworkTargetGroupSettings
             PreserveClientIp = attributes.GetBool(NetworkTargetGroupAttributes.PreserveClientIp),
             TerminateWhenDeregistered = attributes.GetBool(NetworkTargetGroupAttributes.ConnectionTermination),
             TerminateWhenUnhealthy = attributes.GetBool(NetworkTargetGroupAttributes.UnhealthyConnectionTermination),
+            TargetTls = group.Protocol == "TLS",
             SourceIpStickiness = attributes.GetBool(TargetGroupAttributes.StickinessEnabled) && attributes.Get(TargetGroupAttributes.StickinessType) == "source_ip",
         };
     }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using Elbe.Routing.Targets;
 
@@ -16,17 +17,23 @@ namespace Elbe.DataPlane.Network;
 /// </remarks>
 internal sealed class TcpFlow
 {
-    private const int BufferSize = 16 * 1024;
+    private const int BufferSize = 64 * 1024;
     private const int Live = 0, Expired = 1, Closed = 2;
 
     private readonly NetworkFlowCounters _counters;
+    private readonly Stream? _clientStream;
+    private readonly Stream? _targetStream;
     private long _lastActivity = Environment.TickCount64;
     private int _state;
 
-    public TcpFlow(Socket client, Socket target, TargetState targetState, IPEndPoint node, NetworkFlowCounters counters)
+    /// <param name="clientStream">The TLS stream over <paramref name="client"/> for a TLS listener; null relays the socket itself.</param>
+    /// <param name="targetStream">The TLS stream over <paramref name="target"/> for a TLS target group; null relays the socket itself.</param>
+    public TcpFlow(Socket client, Stream? clientStream, Socket target, Stream? targetStream, TargetState targetState, IPEndPoint node, NetworkFlowCounters counters)
     {
         Client = client;
         Target = target;
+        _clientStream = clientStream;
+        _targetStream = targetStream;
         TargetState = targetState;
         Node = node;
         _counters = counters;
@@ -41,7 +48,7 @@ internal sealed class TcpFlow
 
     public async Task RunAsync()
     {
-        await Task.WhenAll(PumpAsync(Client, Target), PumpAsync(Target, Client)).ConfigureAwait(false);
+        await Task.WhenAll(PumpAsync(Client, _clientStream, Target, _targetStream), PumpAsync(Target, _targetStream, Client, _clientStream)).ConfigureAwait(false);
         Close();
     }
 
@@ -59,54 +66,70 @@ internal sealed class TcpFlow
         Reset(Target);
     }
 
-    private async Task PumpAsync(Socket from, Socket to)
+    private async Task PumpAsync(Socket from, Stream? fromStream, Socket to, Stream? toStream)
     {
+        byte[]? buffer = null;
         try
         {
             while (true)
             {
-                await from.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                // Idle: wait for bytes without holding a buffer. Busy (the last read filled the buffer): read straight
+                // on with the one in hand, so a bulk transfer pays neither the extra wait nor a rent per read.
+                if (buffer is null)
+                {
+                    if (fromStream is null) await from.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                    else await fromStream.ReadAsync(Memory<byte>.Empty).ConfigureAwait(false);
+                }
                 if (Volatile.Read(ref _state) != Live)
                 {
                     // A segment on a flow the load balancer has forgotten is answered with a reset.
                     Reset(from);
                     return;
                 }
-                var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-                try
+                buffer ??= ArrayPool<byte>.Shared.Rent(BufferSize);
+                var read = fromStream is null
+                    ? await from.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false)
+                    : await fromStream.ReadAsync(buffer).ConfigureAwait(false);
+                if (read == 0)
                 {
-                    var read = await from.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false);
-                    if (read == 0)
-                    {
-                        to.Shutdown(SocketShutdown.Send);
-                        return;
-                    }
-                    Interlocked.Exchange(ref _lastActivity, Environment.TickCount64);
-                    await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None).ConfigureAwait(false);
+                    if (toStream is SslStream tls) await tls.ShutdownAsync().ConfigureAwait(false);
+                    to.Shutdown(SocketShutdown.Send);
+                    return;
                 }
-                finally
+                Interlocked.Exchange(ref _lastActivity, Environment.TickCount64);
+                if (toStream is null) await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None).ConfigureAwait(false);
+                else await toStream.WriteAsync(buffer.AsMemory(0, read)).ConfigureAwait(false);
+                if (read < buffer.Length)
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = null;
                 }
             }
         }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset && Volatile.Read(ref _state) == Live)
+        catch (Exception e) when (IsReset(e) && Volatile.Read(ref _state) == Live)
         {
             // RST relay: the other side sees a reset too, not a clean close.
             Interlocked.Exchange(ref _state, Closed);
             Reset(to, counted: false);
             Reset(from, counted: false);
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or InvalidOperationException)
         {
-            // The other direction closed or reset both sockets, or a send found the peer gone: nothing left to pass on.
+            // The other direction closed or reset both sockets, a send found the peer gone, or TLS failed: nothing left to pass on.
             if (Interlocked.CompareExchange(ref _state, Closed, Live) == Live)
             {
                 Reset(to, counted: false);
                 Reset(from, counted: false);
             }
         }
+        finally
+        {
+            if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
+
+    private static bool IsReset(Exception e) =>
+        e is SocketException { SocketErrorCode: SocketError.ConnectionReset } || e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionReset };
 
     private void Reset(Socket socket, bool counted = true)
     {
@@ -124,6 +147,8 @@ internal sealed class TcpFlow
 
     private void Close()
     {
+        _clientStream?.Dispose();
+        _targetStream?.Dispose();
         Client.Dispose();
         Target.Dispose();
     }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using Elbe.DataPlane.ProxyProtocol;
 using Elbe.Routing.Flows;
@@ -18,6 +19,8 @@ public sealed class TcpListenerRelay : IAsyncDisposable
 {
     /// <summary>How long a target has to accept a new connection before the client is reset.</summary>
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>How long a TLS handshake may take, toward the client or a TLS target.</summary>
+    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
 
     private readonly Socket[] _listeners;
     private readonly Task[] _acceptLoops;
@@ -66,7 +69,8 @@ public sealed class TcpListenerRelay : IAsyncDisposable
     {
         _snapshot = snapshot;
         var period = SweepPeriod(snapshot.TcpIdleTimeout);
-        _sweep.Change(period, period);
+        try { _sweep.Change(period, period); }
+        catch (ObjectDisposedException) { }
     }
 
     private async Task AcceptLoopAsync(Socket listener)
@@ -95,12 +99,20 @@ public sealed class TcpListenerRelay : IAsyncDisposable
     {
         var snapshot = _snapshot;
         Socket? target = null;
+        SslStream? clientTls = null, targetTls = null;
         TcpFlow? flow = null;
         try
         {
             client.NoDelay = true;
             var clientEnd = (IPEndPoint)client.RemoteEndPoint!;
             var node = (IPEndPoint)client.LocalEndPoint!;
+            if (snapshot.Tls is { } tls)
+            {
+                // The handshake comes first: NLB picks a target only for a client that completed it.
+                using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                handshake.CancelAfter(HandshakeTimeout);
+                clientTls = await tls.AcceptAsync(client, handshake.Token).ConfigureAwait(false);
+            }
             var picked = snapshot.Pick(FlowHash.Tcp, clientEnd, node, (ulong)Random.Shared.NextInt64());
             if (picked is null)
             {
@@ -116,8 +128,14 @@ public sealed class TcpListenerRelay : IAsyncDisposable
                 return;
             }
             if (snapshot.GroupSettings.ProxyProtocolV2) await SendProxyHeaderAsync(target, clientEnd, node).ConfigureAwait(false);
+            if (snapshot.GroupSettings.TargetTls)
+            {
+                using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                handshake.CancelAfter(HandshakeTimeout);
+                targetTls = await NetworkTls.ConnectAsync(target, picked.Address, clientTls?.NegotiatedApplicationProtocol ?? default, handshake.Token).ConfigureAwait(false);
+            }
 
-            flow = new TcpFlow(client, target, picked, node, Counters);
+            flow = new TcpFlow(client, clientTls, target, targetTls, picked, node, Counters);
             Counters.FlowStarted();
             var registration = snapshot.GroupSettings.TerminateWhenDeregistered
                 ? picked.Cutoff.Register(static state => ((TcpFlow)state!).Terminate(), flow)
@@ -126,8 +144,11 @@ public sealed class TcpListenerRelay : IAsyncDisposable
             if (_stop.IsCancellationRequested) flow.Terminate();
             await flow.RunAsync().ConfigureAwait(false);
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
         {
+            // A failed TLS handshake (either side), a target that went away mid-setup, or shutdown.
+            clientTls?.Dispose();
+            targetTls?.Dispose();
             client.Dispose();
             target?.Dispose();
         }
@@ -195,6 +216,19 @@ public sealed class TcpListenerRelay : IAsyncDisposable
     }
 
     private void Sweep()
+    {
+        try
+        {
+            SweepFlows();
+        }
+        catch (Exception e)
+        {
+            // A timer callback that throws would end the process; one missed sweep is only late.
+            _logger.LogError(e, "TCP flow sweep failed");
+        }
+    }
+
+    private void SweepFlows()
     {
         var snapshot = _snapshot;
         var now = Environment.TickCount64;

@@ -151,9 +151,13 @@ public sealed class UdpListenerRelay : IAsyncDisposable
                 var buffer = ArrayPool<byte>.Shared.Rent(MaxDatagram);
                 try
                 {
-                    var received = await flow.Target.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false);
-                    flow.Touch();
-                    await node.Socket.SendToAsync(buffer.AsMemory(0, received), SocketFlags.None, flow.Client).ConfigureAwait(false);
+                    // Drain what is queued with the one buffer before going back to waiting without one.
+                    do
+                    {
+                        var received = await flow.Target.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false);
+                        flow.Touch();
+                        await node.Socket.SendToAsync(buffer.AsMemory(0, received), SocketFlags.None, flow.Client).ConfigureAwait(false);
+                    } while (flow.Target.Available > 0);
                 }
                 catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.ConnectionReset)
                 {
@@ -179,6 +183,19 @@ public sealed class UdpListenerRelay : IAsyncDisposable
 
     private void Sweep()
     {
+        try
+        {
+            SweepFlows();
+        }
+        catch (Exception e)
+        {
+            // A timer callback that throws would end the process; one missed sweep is only late.
+            _logger.LogError(e, "UDP flow sweep failed");
+        }
+    }
+
+    private void SweepFlows()
+    {
         var snapshot = _snapshot;
         var cutoff = Environment.TickCount64 - (long)snapshot.UdpIdleTimeout.TotalMilliseconds;
         foreach (var node in _nodes)
@@ -194,8 +211,6 @@ public sealed class UdpListenerRelay : IAsyncDisposable
                 || snapshot.MustTerminate(flow.TargetState, node.Endpoint.Address));
             foreach (var flow in terminated) End(flow);
         }
-        var period = SweepPeriod(snapshot.UdpIdleTimeout);
-        _sweep.Change(period, period);
     }
 
     private static TimeSpan SweepPeriod(TimeSpan idleTimeout) =>

@@ -72,4 +72,37 @@ public class ClientIpPreservationTests
         Assert.Equal("hop", await client.EchoAsync("hop"));
         Assert.Equal(namespaces.NodeA, Assert.Single(target.DataConnections).Remote.Address.ToString());
     }
+
+    [Fact]
+    public async Task Udp_flow_from_another_namespace_reaches_the_target_from_the_client_address_and_the_answer_comes_back()
+    {
+        var slice = LoopbackSubnets.Allocate();
+        using var namespaces = NetworkNamespaces.Create(slice.Octet);
+        var targetAddress = IPAddress.Parse(namespaces.TargetAddress);
+        await using var target = NetworkNamespaces.Inside(namespaces.TargetNamespace, () => UdpEchoTarget.Start("far", targetAddress));
+        await using var check = NetworkNamespaces.Inside(namespaces.TargetNamespace, () => TcpEchoTarget.Start("check", address: targetAddress));
+        // UDP ip groups always preserve the client's address (fact sheet 2.3); nothing to switch on.
+        var template = new NlbTemplate
+        {
+            Protocol = "UDP",
+            TargetProtocol = "UDP",
+            Targets = [(namespaces.TargetAddress, target.Port)],
+            HealthCheckPort = check.Port,
+        };
+        await using var harness = await ElbeHarness.StartAsync(template.ToString(), Routed(slice, namespaces));
+        await harness.WaitForHealthyAsync(NlbTemplate.TargetGroup, target.Port);
+
+        using var flow = NetworkNamespaces.Inside(namespaces.ClientNamespace, () => new UdpClientFlow(namespaces.NodeA, NlbTemplate.ListenerPort, IPAddress.Parse(namespaces.ClientAddress)));
+        Assert.Equal(("far", "through the node"), await flow.EchoAsync("through the node"));
+        Assert.Equal((IPEndPoint)flow.Socket.LocalEndPoint!, Assert.Single(target.Senders));
+    }
+
+    private static LoopbackSlice Routed(LoopbackSlice slice, NetworkNamespaces namespaces) => slice with
+    {
+        Subnets =
+        [
+            new Subnet(LoopbackSubnets.SubnetA, "us-east-1a", namespaces.SubnetA),
+            new Subnet(LoopbackSubnets.SubnetB, "us-east-1b", namespaces.SubnetB),
+        ],
+    };
 }

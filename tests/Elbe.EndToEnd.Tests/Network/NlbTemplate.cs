@@ -15,11 +15,23 @@ public sealed record NlbTemplate
     public const int ListenerPort = 7070;
 
     public string Protocol { get; init; } = "TCP";
+    public int Port { get; init; } = ListenerPort;
+    /// <summary>TLS listeners: the imported certificate and the ALPN policy (null leaves AlpnPolicy out).</summary>
+    public string? CertificateArn { get; init; }
+    public string? AlpnPolicy { get; init; }
     public string TargetProtocol { get; init; } = "TCP";
     public IReadOnlyList<(string Address, int Port)> Targets { get; init; } = [];
     public IReadOnlyDictionary<string, string> TargetGroupAttributes { get; init; } = new Dictionary<string, string>();
     public IReadOnlyDictionary<string, string> ListenerAttributes { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> LoadBalancerAttributes { get; init; } = new Dictionary<string, string>();
     public string HealthCheckProtocol { get; init; } = "TCP";
+    public string HealthCheckPath { get; init; } = "/";
+    public string TargetType { get; init; } = "ip";
+    public int TargetGroupPort { get; init; } = 80;
+    /// <summary>Targets written as YAML list items at column 0 (for !Ref targets); replaces <see cref="Targets"/>.</summary>
+    public string? TargetsYaml { get; init; }
+    /// <summary>More resources, as YAML at the resources' indentation (two spaces).</summary>
+    public string ExtraResources { get; init; } = "";
     public int HealthCheckIntervalSeconds { get; init; } = 5;
     public int? HealthCheckPort { get; init; }
 
@@ -34,14 +46,15 @@ public sealed record NlbTemplate
             .Append("    Properties:\n")
             .Append($"      Name: {LoadBalancer}\n")
             .Append("      Type: network\n")
-            .Append($"      Subnets: [{LoopbackSubnets.SubnetA}, {LoopbackSubnets.SubnetB}]\n")
-            .Append($"  {TargetGroup}:\n")
+            .Append($"      Subnets: [{LoopbackSubnets.SubnetA}, {LoopbackSubnets.SubnetB}]\n");
+        Attributes(yaml, "LoadBalancerAttributes", LoadBalancerAttributes);
+        yaml.Append($"  {TargetGroup}:\n")
             .Append("    Type: AWS::ElasticLoadBalancingV2::TargetGroup\n")
             .Append("    Properties:\n")
             .Append($"      Name: {TargetGroup}\n")
-            .Append("      TargetType: ip\n")
+            .Append($"      TargetType: {TargetType}\n")
             .Append($"      Protocol: {TargetProtocol}\n")
-            .Append("      Port: 80\n")
+            .Append($"      Port: {TargetGroupPort}\n")
             .Append("      VpcId: vpc-00000000000000000\n")
             .Append($"      HealthCheckProtocol: {HealthCheckProtocol}\n")
             .Append($"      HealthCheckIntervalSeconds: {HealthCheckIntervalSeconds}\n")
@@ -49,7 +62,9 @@ public sealed record NlbTemplate
             .Append("      HealthyThresholdCount: 2\n")
             .Append("      UnhealthyThresholdCount: 2\n");
         if (HealthCheckPort is { } checkPort) yaml.Append($"      HealthCheckPort: '{checkPort}'\n");
-        if (Targets.Count > 0)
+        if (HealthCheckProtocol is "HTTP" or "HTTPS") yaml.Append($"      HealthCheckPath: {HealthCheckPath}\n");
+        if (TargetsYaml is not null) yaml.Append("      Targets:\n").Append(CfnTemplate.Indent(TargetsYaml, 8));
+        else if (Targets.Count > 0)
         {
             yaml.Append("      Targets:\n");
             foreach (var (address, port) in Targets)
@@ -60,13 +75,15 @@ public sealed record NlbTemplate
             .Append("    Type: AWS::ElasticLoadBalancingV2::Listener\n")
             .Append("    Properties:\n")
             .Append($"      LoadBalancerArn: !Ref {LoadBalancer}\n")
-            .Append($"      Port: {ListenerPort}\n")
-            .Append($"      Protocol: {Protocol}\n")
-            .Append("      DefaultActions:\n")
+            .Append($"      Port: {Port}\n")
+            .Append($"      Protocol: {Protocol}\n");
+        if (CertificateArn is not null) yaml.Append("      Certificates:\n").Append($"        - CertificateArn: {CfnTemplate.Quote(CertificateArn)}\n");
+        if (AlpnPolicy is not null) yaml.Append($"      AlpnPolicy: [{AlpnPolicy}]\n");
+        yaml.Append("      DefaultActions:\n")
             .Append("        - Type: forward\n")
             .Append($"          TargetGroupArn: !Ref {TargetGroup}\n");
         Attributes(yaml, "ListenerAttributes", ListenerAttributes);
-        return yaml.ToString();
+        return yaml.Append(ExtraResources).ToString();
     }
 
     private static void Attributes(StringBuilder yaml, string property, IReadOnlyDictionary<string, string> attributes)

@@ -17,17 +17,20 @@ public sealed class TcpEchoTarget : IAsyncDisposable
     private readonly IPAddress _address;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentQueue<Accepted> _accepted = new();
+    private readonly System.Security.Cryptography.X509Certificates.X509Certificate2? _tlsCertificate;
     private Socket? _listener;
     private Task _acceptLoop = Task.CompletedTask;
 
-    private TcpEchoTarget(string name, IPAddress address, bool expectProxyHeader)
+    private TcpEchoTarget(string name, IPAddress address, bool expectProxyHeader, System.Security.Cryptography.X509Certificates.X509Certificate2? tlsCertificate = null)
     {
+        _tlsCertificate = tlsCertificate;
         Name = name;
         _address = address;
         ExpectProxyHeader = expectProxyHeader;
     }
 
     public string Name { get; }
+    public string Address => _address.ToString();
     public int Port { get; private set; }
     public bool ExpectProxyHeader { get; }
 
@@ -35,9 +38,10 @@ public sealed class TcpEchoTarget : IAsyncDisposable
     public IReadOnlyList<Accepted> DataConnections => [.. _accepted.Where(a => a.PayloadBytes > 0)];
     public IReadOnlyList<Accepted> AllConnections => [.. _accepted];
 
-    public static TcpEchoTarget Start(string name, bool expectProxyHeader = false, IPAddress? address = null)
+    /// <param name="tlsCertificate">Speak TLS (after any PROXY header) with this certificate, as a TLS target group's targets do; ALPN offers h2 and http/1.1.</param>
+    public static TcpEchoTarget Start(string name, bool expectProxyHeader = false, IPAddress? address = null, System.Security.Cryptography.X509Certificates.X509Certificate2? tlsCertificate = null)
     {
-        var target = new TcpEchoTarget(name, address ?? IPAddress.Loopback, expectProxyHeader);
+        var target = new TcpEchoTarget(name, address ?? IPAddress.Loopback, expectProxyHeader, tlsCertificate);
         target.Listen(0);
         return target;
     }
@@ -100,15 +104,28 @@ public sealed class TcpEchoTarget : IAsyncDisposable
                     break;
                 }
             }
-            await socket.SendAsync(Encoding.ASCII.GetBytes(Name + "\n"), SocketFlags.None, _stop.Token);
+            Stream stream = new NetworkStream(socket, ownsSocket: false);
+            if (_tlsCertificate is not null)
+            {
+                if (filled > 0) { connection.Error = "bytes before the TLS handshake"; return; }
+                var tls = new System.Net.Security.SslStream(stream);
+                await tls.AuthenticateAsServerAsync(new System.Net.Security.SslServerAuthenticationOptions
+                {
+                    ServerCertificate = _tlsCertificate,
+                    ApplicationProtocols = [System.Net.Security.SslApplicationProtocol.Http2, System.Net.Security.SslApplicationProtocol.Http11],
+                }, _stop.Token);
+                connection.TlsProtocol = tls.NegotiatedApplicationProtocol.ToString();
+                stream = tls;
+            }
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(Name + "\n"), _stop.Token);
             while (true)
             {
                 if (filled > 0)
                 {
                     connection.AddPayload(filled);
-                    await socket.SendAsync(buffer.AsMemory(0, filled), SocketFlags.None, _stop.Token);
+                    await stream.WriteAsync(buffer.AsMemory(0, filled), _stop.Token);
                 }
-                filled = await socket.ReceiveAsync(buffer, _stop.Token);
+                filled = await stream.ReadAsync(buffer, _stop.Token);
                 if (filled == 0)
                 {
                     connection.ClosedByPeer = true;
@@ -116,6 +133,14 @@ public sealed class TcpEchoTarget : IAsyncDisposable
                     return;
                 }
             }
+        }
+        catch (IOException e) when (e.InnerException is SocketException inner)
+        {
+            connection.ResetByPeer = inner.SocketErrorCode == SocketError.ConnectionReset;
+        }
+        catch (System.Security.Authentication.AuthenticationException e)
+        {
+            connection.Error = e.Message;
         }
         catch (SocketException e)
         {
@@ -142,6 +167,8 @@ public sealed class TcpEchoTarget : IAsyncDisposable
         public ProxyHeader? ProxyHeader { get; set; }
         public byte[]? RawProxyHeader { get; set; }
         public string? Error { get; set; }
+        /// <summary>The ALPN protocol a TLS target negotiated with the load balancer; empty for none.</summary>
+        public string? TlsProtocol { get; set; }
         public volatile bool ClosedByPeer;
         public volatile bool ResetByPeer;
         public int PayloadBytes => Volatile.Read(ref _payloadBytes);

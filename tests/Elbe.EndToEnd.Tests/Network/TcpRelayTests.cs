@@ -104,4 +104,43 @@ public class TcpRelayTests
         var check = target.AllConnections.First(c => c.ProxyHeader?.Command == Elbe.DataPlane.ProxyProtocol.ProxyCommand.Local);
         Assert.Equal(Convert.FromHexString("0D0A0D0A000D0A515549540A20000000"), check.RawProxyHeader);
     }
+
+    [Fact]
+    public async Task Proxy_protocol_v2_header_for_an_ipv6_client_carries_both_ipv6_addresses_byte_for_byte()
+    {
+        await using var target = TcpEchoTarget.Start("pp6", expectProxyHeader: true);
+        // Subnet a is the single address ::1, so the node of zone a listens there; the port is this slice's own.
+        var slice = LoopbackSubnets.Allocate();
+        var port = 17000 + slice.Octet;
+        var template = new NlbTemplate
+        {
+            Port = port,
+            TargetGroupAttributes = new Dictionary<string, string> { ["proxy_protocol_v2.enabled"] = "true" },
+        }.WithTargets(target.Port);
+        var v6 = slice with
+        {
+            Subnets =
+            [
+                new Elbe.Model.Resources.Subnet(LoopbackSubnets.SubnetA, "us-east-1a", "::1"),
+                new Elbe.Model.Resources.Subnet(LoopbackSubnets.SubnetB, "us-east-1b", $"127.{slice.Octet}.2.0/24"),
+            ],
+        };
+        await using var harness = await ElbeHarness.StartAsync(template.ToString(), v6);
+        await harness.WaitForHealthyAsync(NlbTemplate.TargetGroup, target.Port);
+        Assert.Equal("::1", harness.NodeAddress(NlbTemplate.LoadBalancer));
+
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetworkV6, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await using var client = await NlbClient.ConnectAsync(socket, "::1", port);
+        Assert.Equal("six", await client.EchoAsync("six"));
+
+        var clientPort = ((System.Net.IPEndPoint)socket.LocalEndPoint!).Port;
+        byte[] loopback6 = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+        byte[] expected =
+        [
+            0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A, 0x21, 0x21, 0x00, 0x24,
+            .. loopback6, .. loopback6,
+            (byte)(clientPort >> 8), (byte)clientPort, (byte)(port >> 8), (byte)port,
+        ];
+        Assert.Equal(expected, Assert.Single(target.DataConnections).RawProxyHeader);
+    }
 }

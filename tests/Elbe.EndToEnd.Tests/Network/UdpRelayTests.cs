@@ -21,13 +21,23 @@ public class UdpRelayTests
         var node = harness.NodeAddress(NlbTemplate.LoadBalancer);
 
         var seen = new Dictionary<string, int>();
-        for (var i = 0; i < 45; i++)
+        // Every client socket stays open, so no two share a source port: a reused port would be the same 5-tuple, the same flow.
+        var flows = new List<UdpClientFlow>();
+        try
         {
-            using var flow = new UdpClientFlow(node, NlbTemplate.ListenerPort);
-            var (first, text) = await flow.EchoAsync($"datagram {i}");
-            Assert.Equal($"datagram {i}", text);
-            for (var j = 0; j < 5; j++) Assert.Equal(first, (await flow.EchoAsync($"again {j}")).Target);
-            seen[first] = seen.GetValueOrDefault(first) + 1;
+            for (var i = 0; i < 45; i++)
+            {
+                var flow = new UdpClientFlow(node, NlbTemplate.ListenerPort);
+                flows.Add(flow);
+                var (first, text) = await flow.EchoAsync($"datagram {i}");
+                Assert.Equal($"datagram {i}", text);
+                for (var j = 0; j < 5; j++) Assert.Equal(first, (await flow.EchoAsync($"again {j}")).Target);
+                seen[first] = seen.GetValueOrDefault(first) + 1;
+            }
+        }
+        finally
+        {
+            foreach (var flow in flows) flow.Dispose();
         }
         Assert.Equal(["a", "b", "c"], seen.Keys.Order());
         Assert.All(seen.Values, count => Assert.InRange(count, 4, 40));
@@ -98,5 +108,32 @@ public class UdpRelayTests
         Assert.Equal(0, relay.FlowCount);
         Assert.Equal("three", (await flow.EchoAsync("three")).Text);
         Assert.Equal(2, relay.Counters.NewFlows);
+    }
+
+    [Fact]
+    public async Task Tcp_udp_listener_relays_both_protocols_on_one_port_to_the_same_target_group()
+    {
+        // One target answering TCP and UDP on the same port number, as a TCP_UDP group expects.
+        await using var tcp = TcpEchoTarget.Start("both");
+        using var udpSocket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        udpSocket.Bind(new IPEndPoint(IPAddress.Loopback, tcp.Port));
+        var template = new NlbTemplate { Protocol = "TCP_UDP", TargetProtocol = "TCP_UDP" }.WithTargets(tcp.Port);
+        await using var harness = await ElbeHarness.StartAsync(template.ToString());
+        await harness.WaitForHealthyAsync(NlbTemplate.TargetGroup, tcp.Port);
+        var node = harness.NodeAddress(NlbTemplate.LoadBalancer);
+
+        await using var client = await NlbClient.ConnectAsync(node, NlbTemplate.ListenerPort);
+        Assert.Equal(("both", "over tcp"), (client.Target, await client.EchoAsync("over tcp")));
+
+        using var flow = new UdpClientFlow(node, NlbTemplate.ListenerPort);
+        await flow.Socket.SendAsync("over udp"u8.ToArray(), System.Net.Sockets.SocketFlags.None);
+        var buffer = new byte[64];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        var received = await udpSocket.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), timeout.Token);
+        Assert.Equal("over udp", System.Text.Encoding.ASCII.GetString(buffer, 0, received.ReceivedBytes));
+        await udpSocket.SendToAsync("answer"u8.ToArray(), received.RemoteEndPoint, timeout.Token);
+        var answer = new byte[64];
+        var read = await flow.Socket.ReceiveAsync(answer, System.Net.Sockets.SocketFlags.None, timeout.Token);
+        Assert.Equal("answer", System.Text.Encoding.ASCII.GetString(answer, 0, read));
     }
 }
