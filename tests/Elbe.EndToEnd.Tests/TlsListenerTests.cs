@@ -44,6 +44,23 @@ public sealed class TlsListenerTests
     }
 
     [Fact]
+    public async Task The_imported_chain_is_sent_after_the_leaf_and_verifies_against_the_root()
+    {
+        var root = TestCertificates.Authority("Elbe Test Root");
+        var intermediate = TestCertificates.Intermediate(root, "Elbe Test Intermediate");
+        await using var setup = await HttpsSetup.StartAsync();
+        var arn = await setup.ImportAsync(TestCertificates.ServerIssuedBy(intermediate, "chained.example.com"));
+        await setup.AddHttpsListenerAsync(arn);
+        await File.WriteAllTextAsync(setup.FilePath("root.pem"), root.CertificatePem);
+
+        var result = await setup.OpenSslClientAsync("-servername", "chained.example.com", "-CAfile", setup.FilePath("root.pem"), "-verify_return_error");
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Matches(@"(?m)^ 1 s:.*CN = Elbe Test Intermediate", result.StandardOutput);
+        Assert.Contains("Verify return code: 0 (ok)", result.StandardOutput);
+    }
+
+    [Fact]
     public async Task Rotated_certificate_is_used_by_new_handshakes_while_an_open_connection_keeps_working()
     {
         await using var setup = await HttpsSetup.StartAsync();
