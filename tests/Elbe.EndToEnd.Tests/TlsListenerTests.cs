@@ -44,6 +44,23 @@ public sealed class TlsListenerTests
     }
 
     [Fact]
+    public async Task Listener_attributes_rename_the_tls_headers()
+    {
+        await using var setup = await HttpsSetup.StartAsync(new Dictionary<string, string> { ["routing.http.x_amzn_tls_version_and_cipher_suite.enabled"] = "true" });
+        var arn = await setup.ImportAsync(TestCertificates.Server("www.example.com"));
+        await setup.AddHttpsListenerAsync(arn, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", listenerAttributes: new Dictionary<string, string>
+        {
+            ["routing.http.request.x_amzn_tls_version.header_name"] = "X-Tls-Version",
+            ["routing.http.request.x_amzn_tls_cipher_suite.header_name"] = "X-Tls-Cipher",
+        });
+
+        var echoed = await setup.EchoOverHttpsAsync();
+
+        Assert.Equal(("TLSv1.3", "TLS_AES_128_GCM_SHA256"), (echoed.Header("X-Tls-Version"), echoed.Header("X-Tls-Cipher")));
+        Assert.Null(echoed.Header("x-amzn-tls-version"));
+    }
+
+    [Fact]
     public async Task The_imported_chain_is_sent_after_the_leaf_and_verifies_against_the_root()
     {
         var root = TestCertificates.Authority("Elbe Test Root");
