@@ -61,6 +61,21 @@ public sealed class TlsListenerTests
     }
 
     [Fact]
+    public async Task A_malformed_request_over_tls_gets_the_load_balancers_400_page()
+    {
+        await using var setup = await HttpsSetup.StartAsync();
+        var arn = await setup.ImportAsync(TestCertificates.Server("www.example.com"));
+        await setup.AddHttpsListenerAsync(arn);
+
+        var result = await ExternalTool.RunAsync("openssl",
+            ["s_client", "-quiet", "-ign_eof", "-connect", $"{setup.Node}:{HttpsSetup.Port}", "-servername", "www.example.com"],
+            standardInput: "GET /a b c HTTP/1.1\r\nHost: x\r\n\r\n");
+
+        Assert.StartsWith("HTTP/1.1 400 Bad Request", result.StandardOutput);
+        Assert.Contains("Server: awselb/2.0", result.StandardOutput);
+    }
+
+    [Fact]
     public async Task The_imported_chain_is_sent_after_the_leaf_and_verifies_against_the_root()
     {
         var root = TestCertificates.Authority("Elbe Test Root");
