@@ -61,6 +61,27 @@ public sealed class Http2ClientTests
     }
 
     [Fact]
+    public async Task An_http2_header_over_8k_ends_the_connection_and_a_smaller_one_is_forwarded()
+    {
+        await using var setup = await StartAsync(http2: null);
+        var random = new Random(4);
+        string Noise(int length) => string.Concat(Enumerable.Range(0, length).Select(_ => (char)random.Next('!', '~')));
+
+        using var client = HttpsSetup.InsecureClient();
+        var small = await setup.EchoOverHttpsAsync(client, r =>
+        {
+            r.Version = System.Net.HttpVersion.Version20;
+            r.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
+            r.Headers.TryAddWithoutValidation("X-Big", Noise(6000));
+        });
+        using var large = new HttpRequestMessage(HttpMethod.Get, setup.HttpsUrl()) { Version = System.Net.HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        large.Headers.TryAddWithoutValidation("X-Big", Noise(12000));
+
+        Assert.Equal(6000, small.Header("X-Big")?.Length);
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.SendAsync(large));
+    }
+
+    [Fact]
     public async Task Dotnet_http2_client_reaches_the_target()
     {
         await using var setup = await StartAsync(http2: null);
