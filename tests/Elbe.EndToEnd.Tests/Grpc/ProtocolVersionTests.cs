@@ -91,6 +91,40 @@ public sealed class ProtocolVersionTests
         Assert.StartsWith("POST HTTP/2 application/grpc ELB-HealthChecker/2.0 https=True", secure.LastHealthCheck);
     }
 
+    [Fact]
+    public async Task An_https_group_whose_target_does_not_speak_tls_answers_502()
+    {
+        await using var plain = await GrpcBackend.StartAsync("plain", HttpProtocols.Http1);
+        var template = new CfnTemplate()
+            .LoadBalancer()
+            .TargetGroup("Secure", [plain.Port], protocol: "HTTPS", healthCheck: new HealthCheckTemplate { Protocol = "HTTPS" })
+            .Listener(CfnActions.Forward("Secure"));
+        await using var elbe = await ElbeHarness.StartAsync(template.ToString());
+        var health = await elbe.WaitForTargetStateAsync("Secure", plain.Port, "unhealthy");
+        Assert.Equal("Target.FailedHealthChecks", health.TargetHealth.Reason);
+
+        // Its only target is unhealthy, so the group fails open and the failed handshake is the client's 502.
+        using var response = await elbe.GetAsync("/hello");
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal(0, plain.PlainRequests);
+    }
+
+    [Fact]
+    public async Task An_http2_preface_on_an_http_listener_answers_505()
+    {
+        await using var backend = await GrpcBackend.StartAsync("plain", HttpProtocols.Http1);
+        var template = new CfnTemplate()
+            .LoadBalancer()
+            .TargetGroup("Plain", [backend.Port])
+            .Listener(CfnActions.Forward("Plain"));
+        await using var elbe = await ElbeHarness.StartAsync(template.ToString());
+
+        var response = await RawHttpExchange.SendAsync(elbe.NodeAddress(), CfnTemplate.ListenerPort, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+        Assert.Equal(505, response.StatusCode);
+        Assert.Contains("505 HTTP Version Not Supported", response.Body);
+        Assert.Equal(0, backend.PlainRequests);
+    }
+
     private static string PathIs(string pattern) =>
         $"""
         - Field: path-pattern
