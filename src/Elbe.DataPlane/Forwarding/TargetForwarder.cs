@@ -43,7 +43,7 @@ public sealed class TargetForwarder(IHttpForwarder forwarder) : IDisposable
     {
         var requests = listener.TargetRequests;
         var prefix = group.TargetsUseTls ? target.TlsDestinationPrefix : target.DestinationPrefix;
-        var client = requests.TlsPolicy.Name == SslPolicies.Tls13BackendPolicyName ? _tls13PolicyClient : _defaultPolicyClient;
+        var client = requests.UsesTls13BackendPolicy ? _tls13PolicyClient : _defaultPolicyClient;
         target.RequestStarted();
         ForwarderError error;
         try

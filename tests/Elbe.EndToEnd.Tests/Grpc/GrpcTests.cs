@@ -146,6 +146,24 @@ public sealed class GrpcTests(GrpcListenerFixture fixture) : IClassFixture<GrpcL
         Assert.Equal(464, (int)response.StatusCode);
     }
 
+    [Fact]
+    public async Task Tls_to_targets_follows_the_back_end_policy_the_listener_policy_selects()
+    {
+        // ELBSecurityPolicy-2016-08 (behind default listeners) stops at TLS 1.2; behind a TLS 1.3 listener policy ALB
+        // uses ELBSecurityPolicy-TLS13-1-0-2021-06, which offers TLS 1.3.
+        using var client = fixture.HttpClient(HttpVersion.Version11);
+        using (var viaDefault = await client.SendAsync(Routed(HttpVersion.Version11, "secureplain")))
+        {
+            Assert.Equal("backend=secure protocol=HTTP/1.1 https=True", await viaDefault.Content.ReadAsStringAsync());
+            Assert.Equal("Tls12", viaDefault.Headers.GetValues("X-Tls-Protocol").Single());
+        }
+
+        using var strictClient = fixture.HttpClient(HttpVersion.Version11, GrpcListenerFixture.Tls13Port);
+        using var viaStrict = await strictClient.GetAsync("/page");
+        Assert.Equal("backend=secure protocol=HTTP/1.1 https=True", await viaStrict.Content.ReadAsStringAsync());
+        Assert.Equal("Tls13", viaStrict.Headers.GetValues("X-Tls-Protocol").Single());
+    }
+
     /// <summary>A GET of /page in exactly this HTTP version, routed by the x-route header (a message's version is its own, not the client's default).</summary>
     private static HttpRequestMessage Routed(Version version, string route)
     {

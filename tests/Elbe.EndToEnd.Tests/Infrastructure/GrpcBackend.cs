@@ -14,7 +14,8 @@ namespace Elbe.EndToEnd.Tests.Infrastructure;
 /// A real Grpc.AspNetCore target on 127.0.0.1 with a random port, speaking the HTTP versions a test chooses
 /// (HTTP/2 only is cleartext prior knowledge, as ALB speaks to HTTP2 and GRPC groups), with or without TLS on a
 /// self-signed certificate. It serves <see cref="TestGrpcService"/>, and answers any other request with plain
-/// text naming itself and how the request arrived, so protocol-version tests can use it without gRPC.
+/// text naming itself and how the request arrived (and the TLS version in X-Tls-Protocol), so protocol-version tests
+/// can use it without gRPC.
 /// </summary>
 public sealed class GrpcBackend : IAsyncDisposable
 {
@@ -74,6 +75,8 @@ public sealed class GrpcBackend : IAsyncDisposable
         {
             if (context.Request.Path != BackendServer.HealthPath) Interlocked.Increment(ref backend.plainRequests);
             context.Response.Headers["X-Backend"] = backend.Name;
+            if (context.Features.Get<Microsoft.AspNetCore.Connections.Features.ITlsHandshakeFeature>() is { } tls)
+                context.Response.Headers["X-Tls-Protocol"] = tls.Protocol.ToString();
             context.Response.ContentType = "text/plain";
             await context.Response.WriteAsync($"backend={backend.Name} protocol={context.Request.Protocol} https={context.Request.IsHttps}");
         });
