@@ -68,6 +68,14 @@ public sealed class GrpcTests(GrpcListenerFixture fixture) : IClassFixture<GrpcL
     }
 
     [Fact]
+    public async Task A_grpc_call_to_an_http2_group_reaches_a_target_that_speaks_grpc()
+    {
+        using var channel = fixture.Channel();
+        var reply = await channel.CreateCallInvoker().AsyncUnaryCall(TestGrpcMethods.Echo, null, GrpcListenerFixture.Route("two"), "plain h2");
+        Assert.Equal("two:plain h2", reply);
+    }
+
+    [Fact]
     public async Task A_group_without_targets_answers_unavailable_as_a_grpc_status()
     {
         using var channel = fixture.Channel();
