@@ -110,6 +110,22 @@ public sealed class ProtocolVersionTests
     }
 
     [Fact]
+    public async Task A_target_that_never_finishes_the_tls_handshake_answers_502_after_the_handshake_timeout()
+    {
+        await using var silent = SilentTcpTarget.Start();
+        var template = new CfnTemplate()
+            .LoadBalancer()
+            .TargetGroup("Secure", [silent.Port], protocol: "HTTPS", healthCheck: new HealthCheckTemplate { Protocol = "HTTPS" })
+            .Listener(CfnActions.Forward("Secure"));
+        await using var elbe = await ElbeHarness.StartAsync(template.ToString());
+        await elbe.WaitForTargetStateAsync("Secure", silent.Port, "unhealthy");
+
+        // The group fails open; the connection is accepted but TLS never completes: 502, where a connect timeout would be 504.
+        using var response = await elbe.GetAsync("/hello");
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+    }
+
+    [Fact]
     public async Task An_http2_preface_on_an_http_listener_answers_505()
     {
         await using var backend = await GrpcBackend.StartAsync("plain", HttpProtocols.Http1);
