@@ -1,189 +1,383 @@
 #!/usr/bin/env bash
-# Compares Elbe with HAProxy and a bare YARP forwarder in one run, against one shared backend.
-# Usage: bench/run.sh      (env: DURATION=10 WARMUP=3 ROUNDS=2, SKIP_BUILD=1 to reuse bench/out,
-#                          REPORT=FILE instead of bench/results/latest.md)
-# Writes the tables to stdout and to bench/results/latest.md; raw wrk output goes to bench/logs/.
+# Runs every benchmark scenario side by side through Elbe, HAProxy, nginx and a stock YARP proxy, all forwarding
+# to the same nginx targets, and writes the table to bench/RESULTS.md (see bench/README.md).
+#
+# usage: bench/run.sh [--quick] [--scenarios a,b,...] [--proxies elbe,haproxy,nginx,yarp] [--report FILE]
+#                     [--skip-build] [--elbe-dll PATH] [--report-only]
+#   --quick       1 s per run, no warm-up, one round, 200 idle connections: proves the harness works
+#   --scenarios   a subset, by name (default: all; the names are listed in SCENARIOS below)
+#   --proxies     a subset (default: all four)
+#   --report      where the markdown goes (default bench/RESULTS.md; --quick defaults to bench/logs/quick.md)
+#   --skip-build  reuse bench/out from the last run
+#   --elbe-dll    run this already built elbe.dll with `dotnet` instead of publishing src/Elbe
+#   --report-only render the report again from the last run's results (bench/logs)
+# env: DURATION (s, default 5), WARMUP (s, default 1), ROUNDS (default 2), IDLE_CONNECTIONS (default 8000),
+#      BENCH_RUN_DIR (scratch directory, default bench/logs)
 set -euo pipefail
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$BENCH/.." && pwd)"
 OUT="$BENCH/out"
-LOGS="$BENCH/logs"
-DURATION="${DURATION:-10}"
-WARMUP="${WARMUP:-3}"
-# Every proxy is measured once per round, rounds interleaved, and the best round counts: other work on this
-# shared machine (builds, tests) slows whichever proxy happens to run alongside it.
-ROUNDS="${ROUNDS:-2}"
+RUN="${BENCH_RUN_DIR:-$BENCH/logs}"     # scratch, emptied at the start of every run
 
-BACKEND_ADDR=127.0.0.1:9101
-ELBE_URL=http://127.1.1.4:8090/          # node 1 of the ALB in bench/elbe.yaml
-HAPROXY_URL=http://127.0.0.1:8091/
-YARP_URL=http://127.0.0.1:8092/
-YARP_LOG_URL=http://127.0.0.1:8093/
-
-# The scenarios, in run order. keepalive-c32 is the headline; keepalive-c256 shows how each proxy copes with
-# many concurrent connections on one core; close-c32 makes every request a new client connection (accept and
-# teardown per request) while the proxies keep reusing their backend connections.
-SCENARIOS=(keepalive-c32 keepalive-c256 close-c32)
-
-# Sets WRK_ARGS for a scenario (an array, so a header value keeps its space: wrk ignores "Connection:close").
-scenario_args() {
+QUICK=""; REPORT_ONLY=""; ONLY_SCENARIOS=""; PROXIES="elbe haproxy nginx yarp"; REPORT=""; SKIP_BUILD="${SKIP_BUILD:-}"; ELBE_DLL=""
+while [ $# -gt 0 ]; do
     case $1 in
-        keepalive-c32)  WRK_ARGS=(-t1 -c32) ;;
-        keepalive-c256) WRK_ARGS=(-t1 -c256) ;;
-        close-c32)      WRK_ARGS=(-t1 -c32 -H "Connection: close") ;;
-        *) echo "run.sh: unknown scenario $1" >&2; exit 1 ;;
+        --quick) QUICK=1 ;;
+        --scenarios) ONLY_SCENARIOS="${2//,/ }"; shift ;;
+        --proxies) PROXIES="${2//,/ }"; shift ;;
+        --report) REPORT="$2"; shift ;;
+        --skip-build) SKIP_BUILD=1 ;;
+        --report-only) REPORT_ONLY=1 ;;
+        --elbe-dll) ELBE_DLL="$2"; shift ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
-}
+    shift
+done
+if [ -n "$QUICK" ]; then
+    DURATION="${DURATION:-1}"; WARMUP="${WARMUP:-0}"; ROUNDS="${ROUNDS:-1}"; IDLE_CONNECTIONS="${IDLE_CONNECTIONS:-200}"
+    REPORT="${REPORT:-$RUN/quick.md}"
+fi
+DURATION="${DURATION:-5}"; WARMUP="${WARMUP:-1}"; ROUNDS="${ROUNDS:-2}"; IDLE_CONNECTIONS="${IDLE_CONNECTIONS:-8000}"
+REPORT="${REPORT:-$BENCH/RESULTS.md}"
 
 log() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
+note() { printf '%s\n' "$*" >&2; printf '%s\n' "$*" >> "$RUN/notes.txt"; }
+RESULTS="$RUN/results.tsv"      # scenario proxy round value p50 p99 errors cpu_s peak_rss_kib
+SCENARIO_LIST="$RUN/scenarios.tsv"
 
-# --- tools -------------------------------------------------------------------------------------------------
-if ! command -v haproxy >/dev/null || ! command -v wrk >/dev/null; then
-    log "installing haproxy and wrk"
-    apt-get update -qq && apt-get install -y -qq haproxy wrk >/dev/null
+# --- report ----------------------------------------------------------------------------------------------------
+# Renders the table from the scratch directory's results (also alone: --report-only, after a run was cut short).
+write_report() {
+    {
+        echo "# Elbe benchmark results"
+        echo
+        echo "- when: $(date -u '+%Y-%m-%d %H:%M UTC'), Elbe commit $(git -C "$REPO" rev-parse --short HEAD)$(git -C "$REPO" diff --quiet || echo ' (with uncommitted changes)')"
+        echo "- machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo); load generator, targets and proxies all on it, unpinned"
+        echo "- each run: ${WARMUP} s warm-up, ${DURATION} s measured; $ROUNDS alternating round(s) (A B C D A B C D), best round shown; idle connections: $IDLE_CONNECTIONS"
+        echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine slows runs down)"
+        echo "- $(haproxy -v | head -1 | cut -d' ' -f1-3) nbthread 2; $(nginx -v 2>&1 | cut -d' ' -f3) 2 workers; stock YARP 2.3 (StockYarp/); targets nginx 2 workers; $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2); .NET SDK $(dotnet --version)"
+        echo
+        awk -v duration="$DURATION" -f "$BENCH/report/results-table.awk" "$SCENARIO_LIST" "$RESULTS"
+        if [ -s "$RUN/notes.txt" ]; then
+            echo "### Notes from this run"
+            echo
+            sed 's/^/- /' "$RUN/notes.txt"
+            echo
+        fi
+    } > "$REPORT.table"
+    if [ "$REPORT" = "$BENCH/RESULTS.md" ] && [ -f "$REPORT" ] && grep -q '^<!-- table -->' "$REPORT"; then
+        # RESULTS.md keeps its hand-written analysis below the generated table.
+        { cat "$REPORT.table"; echo '<!-- table -->'; sed -n '/^<!-- table -->/,$p' "$REPORT" | tail -n +2; } > "$REPORT.new"
+        mv "$REPORT.new" "$REPORT"; rm "$REPORT.table"
+    else
+        mv "$REPORT.table" "$REPORT"
+    fi
+    sed -n '1,/^<!-- table -->/p' "$REPORT" | grep -v '^<!-- table -->'
+    # Elbe must show no errors in any scenario: the exit status says whether it did.
+    awk -F'\t' '$2 == "elbe" && $7 > 0 { bad = 1 } END { exit bad }' "$RESULTS" \
+        || { echo "run.sh: Elbe had errors in some scenario (see the errors column)" >&2; exit 3; }
+}
+
+if [ -n "$REPORT_ONLY" ]; then
+    # shellcheck disable=SC1091
+    source "$RUN/settings.sh"
+    write_report
+    exit
 fi
-# The Debian package starts a system haproxy; it listens on nothing we use, so it is left alone.
 
-# --- CPU layout --------------------------------------------------------------------------------------------
-# The proxy under test gets a core of its own; wrk and the backend share the other. Pinning makes runs
-# comparable (no proxy can borrow wrk's core), and the backend-direct run on wrk's core measures the ceiling
-# that layout imposes on every proxy.
-if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
-    PIN_LOAD="taskset -c 0"; PIN_PROXY="taskset -c 1"; PIN_BACKEND="taskset -c 0"
-    LAYOUT="pinned with taskset: wrk and backend on CPU 0, the proxy under test on CPU 1"
-else
-    PIN_LOAD=""; PIN_PROXY=""; PIN_BACKEND=""
-    LAYOUT="NOT pinned (taskset missing or fewer than 2 CPUs): numbers are noisier"
+# --- scenarios -----------------------------------------------------------------------------------------------
+# name | listener family | load generator and its arguments | request path | what Elbe needs for it
+# Families: plain (default forward), rules (10 path + 2 host rules, none matching), sticky (lb_cookie),
+# https (TLS, HTTP/1.1 and h2), tcp and udp (NLB). "idle" holds IDLE_CONNECTIONS connections open instead.
+SCENARIOS=(
+    "keepalive|plain|wrk -t2 -c64|/|http"
+    "rules-10path-2host|rules|wrk -t2 -c64|/static/app.js|http"
+    "new-connection|plain|wrk -t2 -c64 -H Connection:_close|/|http"
+    "response-64k|plain|wrk -t2 -c32|/64k|http"
+    "post-1m|plain|wrk -t2 -c16 -s @BENCH@/load/post-1m.lua|/upload|http"
+    "sticky-lb-cookie|sticky|wrk -t2 -c64 -s @BENCH@/load/sticky.lua|/|http"
+    "https-keepalive|https|wrk -t2 -c64|/|tls"
+    "https-handshake|https|wrk -t2 -c32 -H Connection:_close|/|tls"
+    "http2|https|h2load -t2 -c32 -m10|/|tls"
+    "tcp-connections|tcp|wrk -t2 -c64 -H Connection:_close|/|nlb"
+    "tcp-bulk|tcp|wrk -t2 -c4|/16m|nlb"
+    "udp-datagrams|udp|udp 64|/|nlb-udp"
+    "idle-connections|plain|idle|/|http"
+)
+scenario_selected() { [ -z "$ONLY_SCENARIOS" ] || [[ " $ONLY_SCENARIOS " == *" $1 "* ]]; }
+for wanted in $ONLY_SCENARIOS; do
+    printf '%s\n' "${SCENARIOS[@]}" | cut -d'|' -f1 | grep -qx "$wanted" || { echo "run.sh: no scenario $wanted" >&2; exit 2; }
+done
+
+# --- where each proxy listens --------------------------------------------------------------------------------
+# Each proxy has one port per family: base + 0 plain, 1 rules, 2 sticky, 3 https, 4 tcp, 5 udp.
+# Elbe's ALB node is 127.1.1.4 (first node of conf/elbe.yaml's ALB); its NLB node comes from the API.
+declare -A HOST=([elbe]=127.1.1.4 [haproxy]=127.0.0.1 [nginx]=127.0.0.1 [yarp]=127.0.0.1)
+declare -A BASE=([elbe]=8080 [haproxy]=8180 [nginx]=8280 [yarp]=8380)
+declare -A OFFSET=([plain]=0 [rules]=1 [sticky]=2 [https]=3 [tcp]=4 [udp]=5)
+declare -A LABEL=([elbe]="**Elbe**" [haproxy]="HAProxy 2 threads" [nginx]="nginx 2 workers" [yarp]="stock YARP")
+# What each proxy can do at all; Elbe's list grows as run.sh finds its HTTPS and NLB listeners working.
+declare -A CAN=([elbe]="http" [haproxy]="http tls nlb" [nginx]="http tls" [yarp]="http tls")
+ELBE_NLB_HOST=""
+endpoint() { # proxy family -> host:port
+    local host=${HOST[$1]}
+    [ "$1" = elbe ] && { [ "$2" = tcp ] || [ "$2" = udp ]; } && host=$ELBE_NLB_HOST
+    echo "$host:$(( ${BASE[$1]} + ${OFFSET[$2]} ))"
+}
+
+# --- tools -----------------------------------------------------------------------------------------------------
+missing=()
+tools="nginx:nginx wrk:wrk openssl:openssl curl:curl"
+[[ " $PROXIES " != *" haproxy "* ]] || tools+=" haproxy:haproxy"
+scenario_selected http2 && tools+=" h2load:nghttp2-client"
+for tool in $tools; do
+    command -v "${tool%%:*}" >/dev/null || missing+=("${tool##*:}")
+done
+NGINX_STREAM=/usr/lib/nginx/modules/ngx_stream_module.so
+if [ -z "$ONLY_SCENARIOS" ] || scenario_selected tcp-connections || scenario_selected tcp-bulk || scenario_selected udp-datagrams; then
+    [ -f "$NGINX_STREAM" ] || missing+=(libnginx-mod-stream)
 fi
-
-# --- build -------------------------------------------------------------------------------------------------
-if [ -z "${SKIP_BUILD:-}" ]; then
-    log "building Elbe, the backend and the YARP baseline (Release)"
-    dotnet publish "$REPO/src/Elbe" -c Release -o "$OUT/elbe" --nologo -v quiet
-    dotnet publish "$BENCH/Backend" -c Release -o "$OUT/backend" --nologo -v quiet
-    dotnet publish "$BENCH/YarpBaseline" -c Release -o "$OUT/yarp" --nologo -v quiet
+if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+[ -f "$NGINX_STREAM" ] && CAN[nginx]+=" nlb nlb-udp"
+ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
-# --- process handling --------------------------------------------------------------------------------------
-mkdir -p "$LOGS" "$BENCH/results"
-PIDS=()
+# --- build -----------------------------------------------------------------------------------------------------
+if [ -z "$SKIP_BUILD" ]; then
+    log "building Elbe and the stock YARP proxy (Release)"
+    [ -n "$ELBE_DLL" ] || dotnet publish "$REPO/src/Elbe" -c Release -o "$OUT/elbe" --nologo -v quiet
+    [[ " $PROXIES " != *" yarp "* ]] || dotnet publish "$BENCH/StockYarp" -c Release -o "$OUT/yarp" --nologo -v quiet
+fi
+ELBE_CMD=("$OUT/elbe/elbe")
+[ -n "$ELBE_DLL" ] && ELBE_CMD=(dotnet "$ELBE_DLL")
 
-# Stops one process we started: TERM, then KILL if it has not gone within 5 s (elbe serve does not always
-# exit promptly on TERM).
+# --- scratch directory, targets' files, certificate ------------------------------------------------------------
+rm -rf "$RUN"
+mkdir -p "$RUN"/{target/body,nginx-proxy/body,nginx-proxy/proxy,www,tls,elbe-data,wrk}
+: > "$RUN/notes.txt"
+head -c 65536 /dev/zero | tr '\0' 'x' > "$RUN/www/64k"
+head -c 16777216 /dev/zero | tr '\0' 'x' > "$RUN/www/16m"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=bench.elbe.test \
+    -keyout "$RUN/tls/key.pem" -out "$RUN/tls/cert.pem" 2>/dev/null
+cat "$RUN/tls/cert.pem" "$RUN/tls/key.pem" > "$RUN/tls/haproxy.pem"
+render() { sed -e "s|@RUN@|$RUN|g" -e "s|@BENCH@|$BENCH|g" "$1"; }
+
+# --- processes -------------------------------------------------------------------------------------------------
+declare -A PID=()
+# Stops one process we started: TERM, then KILL if it has not gone within 5 s.
 stop_pid() {
     local pid=$1
     kill -TERM "$pid" 2>/dev/null || return 0
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
 }
-cleanup() { for pid in "${PIDS[@]}"; do stop_pid "$pid"; done; }
+cleanup() { for pid in "${PID[@]}"; do stop_pid "$pid"; done; }
 trap cleanup EXIT
 
-# Fails early when something else already listens where we want to.
 require_free() {
-    local host=${1%:*} port=${1##*:}
-    if (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then
+    if (exec 3<>"/dev/tcp/${1%:*}/${1##*:}") 2>/dev/null; then
         echo "run.sh: $1 is already in use; stop whatever listens there first" >&2
         exit 1
     fi
 }
-
-wait_for_200() {
+# Waits (10 s at most) for URL to answer 200; returns 1 if it never does.
+answers_200() {
     for _ in $(seq 100); do
-        [ "$(curl -s -o /dev/null -w '%{http_code}' "$1")" = 200 ] && return 0
+        [ "$(curl -sk -o /dev/null -w '%{http_code}' --max-time 2 "$1")" = 200 ] && return 0
         sleep 0.1
     done
-    echo "run.sh: $1 never answered 200; see $LOGS" >&2
-    exit 1
+    return 1
+}
+# The proxy's processes: the one we started and its children (nginx's workers).
+tree_pids() { echo "$1"; ps -o pid= --ppid "$1" 2>/dev/null || true; }
+cpu_ticks() { local p; for p in $(tree_pids "$1"); do awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$p/stat" 2>/dev/null; done | awk '{ s += $1 } END { print s + 0 }'; }
+status_kib() { local p; for p in $(tree_pids "$1"); do awk -v f="$2:" '$1 == f { print $2 }' "/proc/$p/status" 2>/dev/null; done | awk '{ s += $1 } END { print s + 0 }'; }
+TICKS=$(getconf CLK_TCK)
+
+start() { # name command... ; output to RUN/name.log
+    local name=$1; shift
+    "$@" > "$RUN/$name.log" 2>&1 &
+    PID[$name]=$!
 }
 
-# A proxy's stdout can grow by megabytes per second (Elbe logs each request); keep only the tail.
-trim_log() { [ -f "$1" ] && tail -n 200 "$1" > "$1.tail" && mv "$1.tail" "$1"; }
+log "targets: nginx on 127.0.0.1:9101 and :9102"
+require_free 127.0.0.1:9101; require_free 127.0.0.1:9102
+render "$BENCH/conf/target-nginx.conf" > "$RUN/target/nginx.conf"
+if [[ " ${CAN[nginx]} " == *" nlb "* ]]; then
+    { echo "load_module $NGINX_STREAM;"; cat "$RUN/target/nginx.conf"; render "$BENCH/conf/target-nginx-stream.conf"; } > "$RUN/target/nginx.conf.new"
+    mv "$RUN/target/nginx.conf.new" "$RUN/target/nginx.conf"
+fi
+start target nginx -p "$RUN/target" -c "$RUN/target/nginx.conf" -g 'daemon off;'
+answers_200 http://127.0.0.1:9101/ || { echo "run.sh: the nginx target did not start; see $RUN/target.log" >&2; exit 1; }
 
-RESULTS="$LOGS/results.tsv"
-SCENARIO_LIST="$LOGS/scenarios.tsv"
-: > "$RESULTS"
-: > "$SCENARIO_LIST"
-for scenario in "${SCENARIOS[@]}"; do
-    scenario_args "$scenario"
-    shown=""
-    for arg in "${WRK_ARGS[@]}"; do [[ $arg == *" "* ]] && arg="'$arg'"; shown+="$arg "; done
-    # The ceiling a proxy works under: the backend direct, except that proxies keep their backend connections
-    # alive whatever the client does, so for close-* it is the backend under keep-alive.
-    ceiling=$scenario; [[ $scenario == close-* ]] && ceiling=keepalive-${scenario#close-}
-    printf '%s\t%s-d%ss\t%s\n' "$scenario" "$shown" "$DURATION" "$ceiling" >> "$SCENARIO_LIST"
+for proxy in $PROXIES; do
+    for family in plain rules sticky; do require_free "$(endpoint "$proxy" "$family")"; done
+    case $proxy in
+        elbe)
+            log "Elbe ($(basename "${ELBE_CMD[-1]}"), template conf/elbe.yaml)"
+            render "$BENCH/conf/elbe.yaml" > "$RUN/elbe.yaml"
+            export ELBE_ACCESS_KEY_ID=AKIDBENCHBENCHBENCH0 ELBE_SECRET_ACCESS_KEY=bench-secret-bench-secret-bench-secret0
+            start elbe "${ELBE_CMD[@]}" serve --config "$RUN/elbe.yaml" --data "$RUN/elbe-data" --api 127.0.0.1:4599 ;;
+        haproxy)
+            log "HAProxy"
+            render "$BENCH/conf/haproxy.cfg" > "$RUN/haproxy.cfg"
+            start haproxy haproxy -db -f "$RUN/haproxy.cfg" ;;
+        nginx)
+            log "nginx as a proxy"
+            render "$BENCH/conf/nginx-proxy.conf" > "$RUN/nginx-proxy/nginx.conf"
+            if [[ " ${CAN[nginx]} " == *" nlb "* ]]; then
+                { echo "load_module $NGINX_STREAM;"; cat "$RUN/nginx-proxy/nginx.conf"; render "$BENCH/conf/nginx-proxy-stream.conf"; } > "$RUN/nginx-proxy/nginx.conf.new"
+                mv "$RUN/nginx-proxy/nginx.conf.new" "$RUN/nginx-proxy/nginx.conf"
+            fi
+            start nginx nginx -p "$RUN/nginx-proxy" -c "$RUN/nginx-proxy/nginx.conf" -g 'daemon off;' ;;
+        yarp)
+            log "stock YARP"
+            start yarp "$OUT/yarp/stock-yarp" 127.0.0.1 "${BASE[yarp]}" "$RUN/tls/cert.pem" "$RUN/tls/key.pem" http://127.0.0.1:9101 http://127.0.0.1:9102 ;;
+        *) echo "run.sh: unknown proxy $proxy" >&2; exit 2 ;;
+    esac
+done
+for proxy in $PROXIES; do
+    answers_200 "http://$(endpoint "$proxy" plain)/" || { echo "run.sh: $proxy never answered 200; see $RUN/$proxy.log" >&2; exit 1; }
 done
 
-# Warms the target up, then measures every scenario against it and appends to results.tsv.
-measure() {
-    local name=$1 url=$2 scenario
-    for scenario in "${SCENARIOS[@]}"; do
-        scenario_args "$scenario"
-        $PIN_LOAD wrk "${WRK_ARGS[@]}" -d"${WARMUP}s" "$url" > /dev/null
-        $PIN_LOAD wrk "${WRK_ARGS[@]}" -d"${DURATION}s" --latency "$url" > "$LOGS/$name.$scenario.round$round.wrk"
-        printf '%s\t%s\t%s\n' "$scenario" "$name" "$(awk -f "$BENCH/wrk-summary.awk" "$LOGS/$name.$scenario.round$round.wrk")" | tee -a "$RESULTS" >&2
+# Elbe's HTTPS and NLB listeners are made through its API, as a user would, so that the harness works
+# unchanged before and after those features land: whatever the API refuses or does not serve is skipped.
+aws_elbe() {
+    AWS_ACCESS_KEY_ID=$ELBE_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY=$ELBE_SECRET_ACCESS_KEY AWS_DEFAULT_REGION=us-east-1 \
+    AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true AWS_PAGER="" \
+    AWS_MAX_ATTEMPTS=1 aws "$@" --endpoint-url http://127.0.0.1:4599 --output text 2>> "$RUN/aws.log"
+}
+needs() { # does some selected scenario need Elbe feature $1?
+    local s
+    for s in "${SCENARIOS[@]}"; do
+        IFS='|' read -r name _ _ _ need <<< "$s"
+        scenario_selected "$name" && [ "$need" = "$1" ] && return 0
     done
+    return 1
 }
-
-# Starts a proxy pinned to its core, measures it, stops it.
-run_proxy() {
-    local name=$1 url=$2 listen=$3; shift 3
-    require_free "$listen"
-    log "$name"
-    $PIN_PROXY "$@" > "$LOGS/$name.log" 2>&1 &
-    local pid=$!
-    PIDS+=("$pid")
-    wait_for_200 "$url"
-    measure "$name" "$url"
-    stop_pid "$pid"
-    trim_log "$LOGS/$name.log"
-}
-
-# --- backend -----------------------------------------------------------------------------------------------
-require_free "$BACKEND_ADDR"
-log "backend on $BACKEND_ADDR"
-$PIN_BACKEND "$OUT/backend/bench-backend" "$BACKEND_ADDR" > "$LOGS/backend.log" 2>&1 &
-BACKEND_PID=$!
-PIDS+=("$BACKEND_PID")
-wait_for_200 "http://$BACKEND_ADDR/"
-
-for round in $(seq "$ROUNDS"); do
-    log "round $round of $ROUNDS"
-    # The backend must not be what limits the proxies: measure it on wrk's core (the ceiling every proxied run
-    # lives under) and, in the first round, moved for a moment to a core of its own.
-    measure backend-shared "http://$BACKEND_ADDR/"
-    if [ -n "$PIN_BACKEND" ] && [ "$round" = 1 ]; then
-        taskset -a -p -c 1 "$BACKEND_PID" > /dev/null
-        measure backend-own "http://$BACKEND_ADDR/"
-        taskset -a -p -c 0 "$BACKEND_PID" > /dev/null
+if [[ " $PROXIES " == *" elbe "* ]] && needs tls; then
+    log "Elbe: HTTPS listener through the API"
+    alb=$(aws_elbe elbv2 describe-load-balancers --names bench-alb --query 'LoadBalancers[0].LoadBalancerArn' || true)
+    tg=$(aws_elbe elbv2 describe-target-groups --names bench-targets --query 'TargetGroups[0].TargetGroupArn' || true)
+    cert=$(aws_elbe acm import-certificate --certificate "fileb://$RUN/tls/cert.pem" --private-key "fileb://$RUN/tls/key.pem" --query CertificateArn || true)
+    if [ -n "$cert" ] && aws_elbe elbv2 create-listener --load-balancer-arn "$alb" --protocol HTTPS --port "$(( BASE[elbe] + OFFSET[https] ))" \
+            --certificates "CertificateArn=$cert" --default-actions "Type=forward,TargetGroupArn=$tg" > /dev/null \
+        && answers_200 "https://$(endpoint elbe https)/"; then
+        CAN[elbe]+=" tls"
+    else
+        note "Elbe serves no HTTPS yet (import-certificate or create-listener --protocol HTTPS failed or did not answer; see logs/aws.log): HTTPS and HTTP/2 scenarios skipped."
     fi
+fi
+if [[ " $PROXIES " == *" elbe "* ]] && { needs nlb || needs nlb-udp; }; then
+    log "Elbe: NLB with TCP and UDP listeners through the API"
+    vpc=$(aws_elbe elbv2 describe-target-groups --names bench-targets --query 'TargetGroups[0].VpcId' || true)
+    nlb=$(aws_elbe elbv2 create-load-balancer --name bench-nlb --type network --scheme internal --subnets subnet-0000000000000000a \
+        --query 'LoadBalancers[0].LoadBalancerArn' || true)
+    ELBE_NLB_HOST=$(aws_elbe elbv2 describe-load-balancers --names bench-nlb \
+        --query 'LoadBalancers[0].AvailabilityZones[0].LoadBalancerAddresses[0].IpAddress' || true)
+    tcp_tg=$(aws_elbe elbv2 create-target-group --name bench-tcp --protocol TCP --port 9101 --target-type ip --vpc-id "$vpc" \
+        --query 'TargetGroups[0].TargetGroupArn' || true)
+    if [ -n "$nlb" ] && [ -n "$ELBE_NLB_HOST" ] && [ "$ELBE_NLB_HOST" != None ] && [ -n "$tcp_tg" ] \
+        && aws_elbe elbv2 register-targets --target-group-arn "$tcp_tg" --targets Id=127.0.0.1,Port=9101 Id=127.0.0.1,Port=9102 \
+        && aws_elbe elbv2 create-listener --load-balancer-arn "$nlb" --protocol TCP --port "$(( BASE[elbe] + OFFSET[tcp] ))" \
+            --default-actions "Type=forward,TargetGroupArn=$tcp_tg" > /dev/null \
+        && answers_200 "http://$(endpoint elbe tcp)/"; then
+        CAN[elbe]+=" nlb"
+        udp_tg=$(aws_elbe elbv2 create-target-group --name bench-udp --protocol UDP --port 9103 --target-type ip --vpc-id "$vpc" \
+            --health-check-protocol HTTP --health-check-port 9101 --query 'TargetGroups[0].TargetGroupArn' || true)
+        if [ -n "$udp_tg" ] && aws_elbe elbv2 register-targets --target-group-arn "$udp_tg" --targets Id=127.0.0.1,Port=9103 \
+            && aws_elbe elbv2 create-listener --load-balancer-arn "$nlb" --protocol UDP --port "$(( BASE[elbe] + OFFSET[udp] ))" \
+                --default-actions "Type=forward,TargetGroupArn=$udp_tg" > /dev/null; then
+            CAN[elbe]+=" nlb-udp"
+        else
+            note "Elbe's NLB has no UDP listener (see logs/aws.log): the UDP scenario is skipped."
+        fi
+    else
+        note "Elbe has no NLB yet (create-load-balancer --type network or its TCP listener failed or did not answer; see logs/aws.log): TCP and UDP scenarios skipped."
+    fi
+fi
 
-    # Elbe runs from bench/ so the template path is relative, as a user would give it.
-    run_proxy elbe "$ELBE_URL" 127.1.1.4:8090 \
-        bash -c "cd '$BENCH' && exec '$OUT/elbe/elbe' serve --config elbe.yaml --data '$LOGS/elbe-data' --api 127.0.0.1:4599"
-    run_proxy haproxy "$HAPROXY_URL" 127.0.0.1:8091 \
-        haproxy -db -f "$BENCH/haproxy.cfg"
-    run_proxy yarp "$YARP_URL" 127.0.0.1:8092 \
-        "$OUT/yarp/yarp-baseline" 127.0.0.1:8092 "http://$BACKEND_ADDR"
-    run_proxy yarp-log "$YARP_LOG_URL" 127.0.0.1:8093 \
-        "$OUT/yarp/yarp-baseline" 127.0.0.1:8093 "http://$BACKEND_ADDR" --log-forwarder
+# --- measuring -------------------------------------------------------------------------------------------------
+: > "$RESULTS"; : > "$SCENARIO_LIST"
+printf 'DURATION=%s WARMUP=%s ROUNDS=%s IDLE_CONNECTIONS=%s\n' "$DURATION" "$WARMUP" "$ROUNDS" "$IDLE_CONNECTIONS" > "$RUN/settings.sh"
 
+# Runs the load generator once against proxy's family endpoint; prints the wrk-summary line.
+drive() { # proxy family tool path seconds output
+    local proxy=$1 family=$2 tool=$3 path=$4 seconds=$5 out=$6 target scheme=http
+    [ "$family" = https ] && scheme=https
+    target="$scheme://$(endpoint "$proxy" "$family")$path"
+    read -r -a words <<< "${tool//@BENCH@/$BENCH}"
+    local args=() w
+    for w in "${words[@]:1}"; do args+=("${w/Connection:_/Connection: }"); done
+    case ${words[0]} in
+        wrk)    wrk "${args[@]}" -d"${seconds}s" --timeout 10s --latency "$target" > "$out" 2>&1 || true
+                awk -f "$BENCH/report/wrk-summary.awk" "$out" ;;
+        h2load) h2load "${args[@]}" -D "$seconds" "$target" > "$out" 2>&1 || true
+                awk -f "$BENCH/report/h2load-summary.awk" "$out" ;;
+        udp)    python3 "$BENCH/load/udp_datagrams.py" "$(endpoint "$proxy" "$family")" "${args[0]}" "$seconds" > "$out" 2>&1 || true
+                tail -n 1 "$out" ;;
+    esac
+}
+
+# One measured run: load for DURATION seconds, with the proxy's CPU time and peak memory around it.
+measure() { # scenario family tool path proxy round
+    local scenario=$1 family=$2 tool=$3 path=$4 proxy=$5 round=$6 pid=${PID[$5]} before after line
+    [ "$WARMUP" -gt 0 ] && drive "$proxy" "$family" "$tool" "$path" "$WARMUP" /dev/null > /dev/null
+    before=$(cpu_ticks "$pid")
+    line=$(drive "$proxy" "$family" "$tool" "$path" "$DURATION" "$RUN/wrk/$scenario.$proxy.$round.out")
+    after=$(cpu_ticks "$pid")
+    IFS=$'\t' read -r rps p50 p99 errors transfer <<< "$line"
+    local value=$rps; [ "$scenario" = tcp-bulk ] && value=$transfer
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%s\n' "$scenario" "$proxy" "$round" "$value" "$p50" "$p99" "$errors" \
+        "$(awk -v a="$after" -v b="$before" -v t="$TICKS" 'BEGIN { print (a - b) / t }')" "$(status_kib "$pid" VmHWM)" | tee -a "$RESULTS" >&2
+}
+
+# Idle connections: resident memory growth divided by the connections held, read while they are held.
+measure_idle() { # proxy round
+    local proxy=$1 round=$2 pid=${PID[$1]} before after opened failed
+    local endpoint; endpoint=$(endpoint "$proxy" plain)
+    before=$(status_kib "$pid" VmRSS)
+    coproc IDLE { python3 "$BENCH/load/idle_connections.py" "${endpoint%:*}" "${endpoint##*:}" "$IDLE_CONNECTIONS" 2>> "$RUN/idle.$proxy.log"; }
+    opened=0; failed=$IDLE_CONNECTIONS
+    read -r _ opened failed <&"${IDLE[0]}" || true
+    sleep 1
+    after=$(status_kib "$pid" VmRSS)
+    eval "exec ${IDLE[1]}>&-"
+    wait "$IDLE_PID" 2>/dev/null || true
+    printf '%s\t%s\t%s\t%.2f\t\t\t%s\t\t%s\n' idle-connections "$proxy" "$round" \
+        "$(awk -v a="$after" -v b="$before" -v n="$opened" 'BEGIN { print (n > 0 ? (a - b) / n : 0) }')" "$failed" "$after" | tee -a "$RESULTS" >&2
+}
+
+for entry in "${SCENARIOS[@]}"; do
+    IFS='|' read -r scenario family tool path need <<< "$entry"
+    scenario_selected "$scenario" || continue
+    shown="${tool//@BENCH@\/load\//}"; shown="${shown/Connection:_close/\"Connection: close\"}"
+    [ "$tool" = idle ] && shown="$IDLE_CONNECTIONS idle keep-alive connections (load/idle_connections.py)"
+    [[ $tool == udp* ]] && shown="load/udp_datagrams.py, ${tool#udp } datagrams in flight"
+    [ "$tool" != idle ] && [[ $tool != udp* ]] && shown="$shown -d${DURATION}s $path"
+    printf '%s\t%s\t%s\n' "$scenario" "$shown" "$family" >> "$SCENARIO_LIST"
+    if [[ " ${CAN[elbe]} " != *" $need "* ]] && [[ " $PROXIES " == *" elbe "* ]]; then
+        note "SKIP $scenario: Elbe does not support it yet (needs $need)."
+        continue
+    fi
+    log "$scenario: $shown"
+    # Alternating runs, A B C D A B C D: drift on this shared machine hits every proxy alike.
+    # Idle connections run once: a second round would find the memory the first one grew still held.
+    rounds=$ROUNDS; [ "$tool" = idle ] && rounds=1
+    for round in $(seq "$rounds"); do
+        for proxy in $PROXIES; do
+            if [[ " ${CAN[$proxy]} " != *" $need "* ]]; then
+                [ "$round" = 1 ] && note "$scenario: ${LABEL[$proxy]} has no equivalent (needs $need); not run."
+                continue
+            fi
+            if [ "$tool" = idle ]; then measure_idle "$proxy" "$round"
+            else measure "$scenario" "$family" "$tool" "$path" "$proxy" "$round"; fi
+        done
+    done
 done
 
-# --- report ------------------------------------------------------------------------------------------------
-REPORT="${REPORT:-$BENCH/results/latest.md}"   # a quick check can write elsewhere
-{
-    echo "# Elbe benchmark: latest run"
-    echo
-    echo "- when: $(date -u '+%Y-%m-%d %H:%M UTC'), Elbe commit $(git -C "$REPO" rev-parse --short HEAD)"
-    echo "- machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-    echo "- CPU layout: $LAYOUT"
-    echo "- each measurement: ${WARMUP} s warm-up, then ${DURATION} s measured; best of $ROUNDS interleaved rounds; one backend (Kestrel, 13-byte body)"
-    echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine disturbs runs)"
-    echo "- $(haproxy -v | head -1 | cut -d' ' -f1-3) with nbthread 1; $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2); .NET SDK $(dotnet --version)"
-    echo
-    awk -f "$BENCH/results-table.awk" "$SCENARIO_LIST" "$RESULTS"
-} > "$REPORT"
-cat "$REPORT"
+write_report

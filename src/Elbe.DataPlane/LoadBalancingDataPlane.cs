@@ -4,10 +4,13 @@ using Elbe.DataPlane.Forwarding;
 using Elbe.DataPlane.Health;
 using Elbe.DataPlane.Listeners;
 using Elbe.DataPlane.Listeners.Tls;
+using Elbe.DataPlane.Network;
 using Elbe.DataPlane.Snapshots;
 using Elbe.DataPlane.Stickiness;
 using Elbe.DataPlane.Targets;
+using Elbe.Model.Attributes;
 using Elbe.Model.Resources;
+using Elbe.Routing.Flows;
 using Elbe.Routing.Health;
 using Elbe.Routing.Rules;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,8 +35,12 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
     private readonly HashSet<Task> _retiringListeners = [];
     private readonly Dictionary<string, TargetGroupRuntime> _groups = [];
     private readonly Dictionary<string, ListenerHost> _listeners = [];
+    private readonly Dictionary<string, NetworkListenerHost> _networkListeners = [];
+    private readonly int _udpFlowCapacity;
     private readonly HealthCheckProbe _probe = new();
     private readonly StickyRouting _sticky = new();
+    // One picker per target group, so every listener forwarding there shares the group's Maglev tables.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<TargetGroupRuntime, FlowTargetPicker> _pickers = [];
     private readonly TargetForwarder _forwarder;
     private readonly ServiceProvider _services;
     private readonly ILogger _logger;
@@ -42,8 +49,10 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
     private readonly ServerCertificateCache _certificates;
 
     /// <param name="subnets">The server's subnets: they place ip and instance targets in zones.</param>
-    public LoadBalancingDataPlane(ILoggerFactory loggerFactory, IReadOnlyList<Subnet> subnets, double timeScale = 1.0)
+    /// <param name="udpFlowCapacity">UDP flows each NLB node socket holds before evicting the one idle longest.</param>
+    public LoadBalancingDataPlane(ILoggerFactory loggerFactory, IReadOnlyList<Subnet> subnets, double timeScale = 1.0, int udpFlowCapacity = DefaultUdpFlowCapacity)
     {
+        _udpFlowCapacity = udpFlowCapacity;
         _logger = loggerFactory.CreateLogger("Elbe.DataPlane");
         _timeScale = timeScale;
         _targetZones = new TargetZones(subnets);
@@ -51,6 +60,8 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
         _services = new ServiceCollection().AddSingleton(loggerFactory).AddLogging().AddHttpForwarder().BuildServiceProvider();
         _forwarder = new TargetForwarder(_services.GetRequiredService<IHttpForwarder>());
     }
+
+    public const int DefaultUdpFlowCapacity = 65_536;
 
     public async Task ApplyAsync(ElbeConfiguration configuration, CancellationToken cancellationToken = default)
     {
@@ -62,7 +73,14 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
             var retiring = UpdateTargetGroups(configuration);
             try
             {
-                await ApplyListenersAsync(configuration, cancellationToken);
+                try
+                {
+                    await ApplyListenersAsync(configuration, cancellationToken);
+                }
+                finally
+                {
+                    await ApplyNetworkListenersAsync(configuration, cancellationToken);
+                }
             }
             finally
             {
@@ -73,6 +91,100 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
         {
             _applyGate.Release();
         }
+    }
+
+    /// <summary>The running Network Load Balancer listener, for its flow counters; null when it is not served.</summary>
+    public NetworkListenerHost? NetworkListener(string listenerArn)
+    {
+        lock (_networkListeners)
+            return _networkListeners.GetValueOrDefault(listenerArn);
+    }
+
+    /// <summary>
+    /// Starts, updates and stops the TCP, UDP and TCP_UDP listeners of Network Load Balancers. Kept apart from
+    /// the ALB's Kestrel listeners: these relay flows, with no requests to route.
+    /// </summary>
+    private async Task ApplyNetworkListenersAsync(ElbeConfiguration configuration, CancellationToken cancellationToken)
+    {
+        var loadBalancers = configuration.LoadBalancers.ToDictionary(lb => lb.Arn, StringComparer.Ordinal);
+        var groups = configuration.TargetGroups.ToDictionary(g => g.Arn, StringComparer.Ordinal);
+        var wanted = new HashSet<string>(StringComparer.Ordinal);
+        var failures = new List<string>();
+        foreach (var listener in configuration.Listeners)
+        {
+            if (!loadBalancers.TryGetValue(listener.LoadBalancerArn, out var loadBalancer) || loadBalancer.Type != LoadBalancerType.Network)
+                continue;
+            if (!NetworkListenerHost.Serves(listener.Protocol))
+            {
+                _logger.LogWarning("Listener {Arn}: protocol {Protocol} has no data plane yet; it is stored but not served", listener.Arn, listener.Protocol);
+                continue;
+            }
+            var description = $"listener {listener.Protocol}:{listener.Port} of {loadBalancer.Name}";
+            var snapshot = CompileNetwork(listener, loadBalancer, groups, description);
+            if (snapshot.GroupSettings.PreserveClientIp && ClientIpPreservation.WhyUnavailable is { } why)
+            {
+                failures.Add($"{description}: its target group has preserve_client_ip.enabled=true, but {why}");
+                continue;
+            }
+            wanted.Add(listener.Arn);
+            var addresses = loadBalancer.Nodes.Select(n => IPAddress.Parse(n.IpAddress)).Distinct().ToArray();
+            NetworkListenerHost? host;
+            lock (_networkListeners) _networkListeners.TryGetValue(listener.Arn, out host);
+            if (host is not null)
+            {
+                if (host.Protocol == listener.Protocol && host.Port == listener.Port && host.Addresses.SequenceEqual(addresses))
+                {
+                    host.Apply(snapshot);
+                    continue;
+                }
+                lock (_networkListeners) _networkListeners.Remove(listener.Arn);
+                await host.DisposeAsync();
+            }
+            try
+            {
+                host = await NetworkListenerHost.StartAsync(listener.Protocol, listener.Port, addresses, snapshot, _udpFlowCapacity, _logger);
+            }
+            catch (IOException e)
+            {
+                failures.Add($"{description} cannot accept on {string.Join(", ", addresses.Select(a => a.ToString()))}: {e.Message}");
+                continue;
+            }
+            lock (_networkListeners) _networkListeners[listener.Arn] = host;
+            _logger.LogInformation("Listener {Protocol}:{Port} of {LoadBalancer} relaying on {Addresses}", listener.Protocol, listener.Port, loadBalancer.Name, string.Join(", ", addresses.Select(a => a.ToString())));
+        }
+
+        NetworkListenerHost[] removed;
+        lock (_networkListeners)
+        {
+            removed = [.. _networkListeners.Where(l => !wanted.Contains(l.Key)).Select(l => l.Value)];
+            foreach (var arn in _networkListeners.Keys.Where(a => !wanted.Contains(a)).ToArray()) _networkListeners.Remove(arn);
+        }
+        foreach (var host in removed) await host.DisposeAsync();
+        if (failures.Count > 0) throw new IOException(string.Join("\n", failures));
+    }
+
+    private NetworkListenerSnapshot CompileNetwork(Listener listener, LoadBalancer loadBalancer, Dictionary<string, TargetGroup> groups, string description)
+    {
+        var groupArn = listener.DefaultActions.SelectMany(a => a.ForwardTargetGroups).Select(g => g.TargetGroupArn).FirstOrDefault();
+        TargetGroupRuntime? runtime = null;
+        if (groupArn is not null)
+            lock (_groups) _groups.TryGetValue(groupArn, out runtime);
+        var group = groupArn is null ? null : groups.GetValueOrDefault(groupArn);
+        var idle = listener.Protocol is "TCP" or "TCP_UDP"
+            ? new AttributeSet(listener.Attributes, ListenerAttributes.Tcp).GetInt(ListenerAttributes.TcpIdleTimeout)
+            : 350;
+        var nodeZones = new Dictionary<IPAddress, string>();
+        foreach (var node in loadBalancer.Nodes)
+            if (IPAddress.TryParse(node.IpAddress, out var address)) nodeZones.TryAdd(address, node.ZoneName);
+        return new NetworkListenerSnapshot(
+            listener.Arn,
+            description,
+            runtime,
+            group is null ? new NetworkTargetGroupSettings() : NetworkTargetGroupSettings.From(group),
+            TimeSpan.FromSeconds(idle * _timeScale),
+            NetworkListenerSnapshot.DefaultUdpIdleTimeout * _timeScale,
+            nodeZones,
+            runtime is null ? new FlowTargetPicker() : _pickers.GetValue(runtime, _ => new FlowTargetPicker()));
     }
 
     /// <summary>DescribeTargetHealth for one target group; empty when the group is unknown.</summary>
@@ -312,6 +424,13 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
         _disposing.Cancel();
         foreach (var host in _listeners.Values) await host.DisposeAsync();
         _listeners.Clear();
+        NetworkListenerHost[] network;
+        lock (_networkListeners)
+        {
+            network = [.. _networkListeners.Values];
+            _networkListeners.Clear();
+        }
+        foreach (var host in network) await host.DisposeAsync();
         Task[] retiring;
         lock (_retiringListeners) retiring = [.. _retiringListeners];
         await Task.WhenAll(retiring);

@@ -9,6 +9,9 @@ using Elbe.Demo;
 using Elbe.Hosting;
 using Microsoft.Extensions.Logging;
 
+// Before anything touches OpenSSL: TLS 1.0/1.1 for the security policies that allow them.
+Elbe.DataPlane.Listeners.Tls.LegacyTlsProtocols.Enable();
+
 const string Usage = """
     usage:
       elbe serve [--config FILE] [--server-config FILE] [--data DIR] [--api HOST:PORT] [--region REGION]

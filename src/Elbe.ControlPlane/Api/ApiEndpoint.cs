@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Elbe.ControlPlane.Api.Acm;
 using Elbe.ControlPlane.State;
 using Elbe.Model.Resources;
 using Elbe.Model.Validation;
@@ -12,7 +13,7 @@ namespace Elbe.ControlPlane.Api;
 
 /// <summary>
 /// The AWS query API over HTTP: POST / with a form body (GET /?Action=… too), signed with SigV4, answered with
-/// XML in the API's namespace. Every failure is an AWS error document, never a crash.
+/// XML in the API's namespace; requests carrying X-Amz-Target: CertificateManager.* go to <see cref="AcmEndpoint"/>. Every failure is an AWS error document, never a crash.
 /// </summary>
 public sealed class ApiEndpoint : IAsyncDisposable
 {
@@ -49,6 +50,12 @@ public sealed class ApiEndpoint : IAsyncDisposable
             if (context.Request.ContentLength > MaxBodyBytes)
                 throw new ApiException("ValidationError", $"The request body must be at most {MaxBodyBytes} bytes", StatusCodes.Status413PayloadTooLarge);
             var body = await ReadBodyAsync(context.Request);
+            if (AcmEndpoint.Handles(context.Request))
+            {
+                // ACM's JSON protocol shares the port; it answers its own errors in its own shape.
+                await AcmEndpoint.HandleAsync(context, body, verifier, store, logger);
+                return;
+            }
             var parameters = ParseParameters(context.Request, body);
             version = parameters.GetValueOrDefault("Version");
             var action = parameters.GetValueOrDefault("Action");

@@ -7,7 +7,7 @@ namespace Elbe.ControlPlane.Signing;
 
 /// <summary>
 /// Checks SigV4 the way AWS's query APIs do, answering with their error codes: the signer must be a known key, the
-/// scope must be for <c>elasticloadbalancing</c> on the day of X-Amz-Date, that date within five minutes of now,
+/// scope must be for the service asked (<c>elasticloadbalancing</c> unless said otherwise) on the day of X-Amz-Date, that date within five minutes of now,
 /// and the signature (recomputed with <see cref="SigV4Signer"/>) must match. Any region is accepted: it is where
 /// the request's resources live.
 /// </summary>
@@ -29,7 +29,7 @@ public sealed class SigV4Verifier : ISignatureVerifier
 
     public SigV4Verifier(ApiCredentials accepted, TimeProvider? clock = null) : this([accepted], clock) { }
 
-    public SignedIdentity Verify(HttpRequest request, ReadOnlySpan<byte> body)
+    public SignedIdentity Verify(HttpRequest request, ReadOnlySpan<byte> body, string service = SigV4Signer.Service)
     {
         var query = RawQuery(request.QueryString.Value);
         var presigned = !request.Headers.ContainsKey("Authorization") && query.Any(p => p.Key == "X-Amz-Algorithm");
@@ -49,7 +49,7 @@ public sealed class SigV4Verifier : ISignatureVerifier
         if (!_keys.TryGetValue(authorization.AccessKeyId, out var credentials))
             throw new ApiException("InvalidClientTokenId", "The security token included in the request is invalid.", 403);
 
-        CheckScope(authorization, amzDate!);
+        CheckScope(authorization, amzDate!, service);
         CheckTime(signedAt, presigned ? Query("X-Amz-Expires") : null);
         if (!authorization.SignedHeaders.Contains("host", StringComparer.Ordinal))
             throw new ApiException("IncompleteSignature", "'Host' must be a 'SignedHeader' in the AWS Authorization.");
@@ -67,13 +67,13 @@ public sealed class SigV4Verifier : ISignatureVerifier
         return new SignedIdentity(credentials.AccessKeyId, credentials.AccountId, authorization.Scope.Region);
     }
 
-    private static void CheckScope(SigV4Authorization authorization, string amzDate)
+    private static void CheckScope(SigV4Authorization authorization, string amzDate, string service)
     {
         var scope = authorization.Scope;
         if (authorization.Terminator != SigV4Scope.Terminator)
             throw new ApiException("SignatureDoesNotMatch", $"Credential should be scoped with a valid terminator: '{SigV4Scope.Terminator}', not '{authorization.Terminator}'.", 403);
-        if (scope.Service != SigV4Signer.Service)
-            throw new ApiException("SignatureDoesNotMatch", $"Credential should be scoped to correct service: '{SigV4Signer.Service}'. ", 403);
+        if (scope.Service != service)
+            throw new ApiException("SignatureDoesNotMatch", $"Credential should be scoped to correct service: '{service}'. ", 403);
         if (scope.Date != amzDate[..8])
             throw new ApiException("SignatureDoesNotMatch",
                 $"Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '{scope.Date}' != '{amzDate[..8]}', from '{amzDate}'.", 403);

@@ -140,6 +140,12 @@ internal sealed class StackGraph : ITemplateSymbols
                 var parent = RequiredArn(resource, "ListenerArn", ":listener/", "listener");
                 return new ResourceIdentity(Arns.Rule(parent, id), id, id);
             }
+            case ResourceTypes.ListenerCertificate:
+            {
+                // No ARN in AWS either: a key of its own, under its listener's, only to find it again.
+                var listener = RequiredArn(resource, "ListenerArn", ":listener/", "listener");
+                return new ResourceIdentity(listener + "#certificates/" + resource.LogicalId, id, id);
+            }
             case ResourceTypes.Instance:
             {
                 var instanceId = "i-" + id + Arns.StableId("instance:" + Seed(resource))[..1];

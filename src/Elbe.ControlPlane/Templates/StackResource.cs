@@ -15,7 +15,9 @@ internal static class ResourceTypes
     public const string TargetGroup = "AWS::ElasticLoadBalancingV2::TargetGroup";
     public const string Listener = "AWS::ElasticLoadBalancingV2::Listener";
     public const string ListenerRule = "AWS::ElasticLoadBalancingV2::ListenerRule";
+    /// <summary>Adds certificates to a listener's list (AddListenerCertificates); not a resource of its own in the model.</summary>
+    public const string ListenerCertificate = "AWS::ElasticLoadBalancingV2::ListenerCertificate";
     public const string Instance = "AWS::EC2::Instance";
 
-    public static bool IsSupported(string type) => type is LoadBalancer or TargetGroup or Listener or ListenerRule or Instance;
+    public static bool IsSupported(string type) => type is LoadBalancer or TargetGroup or Listener or ListenerRule or ListenerCertificate or Instance;
 }

@@ -70,6 +70,7 @@ public static class TemplateLoader
         var listeners = new List<Listener>();
         var rules = new List<ListenerRule>();
         var instances = new List<Instance>();
+        var listenerCertificates = new List<ListenerCertificateReader.Attachment>();
         var sources = new Dictionary<string, (string Type, TemplateMap Properties)>(StringComparer.Ordinal);
         foreach (var resource in resources.Values)
         {
@@ -104,11 +105,15 @@ public static class TemplateLoader
                 case ResourceTypes.ListenerRule:
                     rules.Add(ListenerRuleReader.Read(resource, properties, identity, diagnostics));
                     break;
+                case ResourceTypes.ListenerCertificate:
+                    listenerCertificates.Add(ListenerCertificateReader.Read(resource, properties, identity, diagnostics));
+                    break;
                 case ResourceTypes.Instance:
                     if (InstanceReader.Read(resource, properties, identity, diagnostics) is { } instance) instances.Add(instance);
                     break;
             }
         }
+        var attachedTo = ListenerCertificateReader.Attach(listeners, listenerCertificates, diagnostics);
         if (diagnostics.Errors.Count > 0) return null;
 
         var allocation = new NodeAddressAllocator(context.EffectiveSubnets, context.Previous).Allocate(nodeRequests);
@@ -126,14 +131,22 @@ public static class TemplateLoader
             Instances = [.. instances],
         };
         var validator = context.Validator ?? ModelChecks.Collect;
-        foreach (var error in validator(configuration)) diagnostics.Add(locator.Locate(error));
+        // Certificates come only through the ACM API, never from a template: listeners may name the ones stored.
+        var checkedConfiguration = configuration with { Certificates = context.Previous?.Certificates ?? [] };
+        foreach (var error in validator(checkedConfiguration)) diagnostics.Add(locator.Locate(error));
 
         // Only the resources that made it into the configuration (an instance without an address does not).
         var fingerprints = new Dictionary<string, string>(StringComparer.Ordinal);
         void Add(string key, IReadOnlyList<LoadBalancerNode>? nodes) => fingerprints[key] = TemplateFingerprint.Of(sources[key].Type, sources[key].Properties, nodes);
         foreach (var lb in configuration.LoadBalancers) Add(lb.Arn, lb.Nodes);
         foreach (var tg in configuration.TargetGroups) Add(tg.Arn, null);
-        foreach (var listener in configuration.Listeners) Add(listener.Arn, null);
+        foreach (var listener in configuration.Listeners)
+        {
+            Add(listener.Arn, null);
+            // A ListenerCertificate edits its listener: its properties count as the listener's, so changing it is a template edit.
+            if (attachedTo.TryGetValue(listener.Arn, out var attached))
+                fingerprints[listener.Arn] = string.Join('+', [fingerprints[listener.Arn], .. attached.Select(key => TemplateFingerprint.Of(sources[key].Type, sources[key].Properties, null))]);
+        }
         foreach (var rule in configuration.Rules) Add(rule.Arn, null);
         foreach (var instance in configuration.Instances) Add(instance.InstanceId, null);
         return new LoadedTemplate(configuration, fingerprints);

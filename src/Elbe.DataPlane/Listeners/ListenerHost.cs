@@ -145,6 +145,8 @@ public sealed class ListenerHost : IAsyncDisposable
         limits.MinResponseDataRate = null;
         limits.KeepAliveTimeout = snapshot.Settings.IdleTimeout;
         limits.RequestHeadersTimeout = snapshot.Settings.IdleTimeout;
+        // ALB's limit on concurrent streams per HTTP/2 client connection.
+        limits.Http2.MaxStreamsPerConnection = 128;
     }
 
     /// <summary>

@@ -156,7 +156,9 @@ public sealed class TargetGroupRuntime : IAsyncDisposable
             while (!stop.IsCancellationRequested)
             {
                 var settings = _settings;
-                var outcome = await _probe.CheckAsync(tracked.State.Address, HealthCheckPort(tracked.State), settings.Probe, stop).ConfigureAwait(false);
+                var outcome = settings.HealthCheck.Protocol == "TCP"
+                    ? await TcpConnectProbe.CheckAsync(tracked.State.Address, HealthCheckPort(tracked.State), settings.Probe.Timeout, settings.ProxyProtocolV2, stop).ConfigureAwait(false)
+                    : await _probe.CheckAsync(tracked.State.Address, HealthCheckPort(tracked.State), settings.Probe, stop).ConfigureAwait(false);
                 if (stop.IsCancellationRequested) return;
                 lock (_gate)
                 {

@@ -26,6 +26,8 @@ public sealed record TargetGroupSettings
     public required HealthCheckSettings HealthCheck { get; init; }
     public required HealthCheckRequest Probe { get; init; }
     public TimeSpan HealthCheckInterval { get; init; }
+    /// <summary>NLB proxy_protocol_v2.enabled: TCP health checks open with a LOCAL header too.</summary>
+    public bool ProxyProtocolV2 { get; init; }
 
     /// <param name="timeScale">Shrinks health-check and slow-start timings for tests and demos (1 = as configured).</param>
     public static TargetGroupSettings From(TargetGroup group, double timeScale)
@@ -49,6 +51,7 @@ public sealed record TargetGroupSettings
             HealthCheck = group.HealthCheck,
             Probe = HealthCheckRequest.From(group.HealthCheck, version, TimeSpan.FromSeconds(group.HealthCheck.TimeoutSeconds * timeScale)),
             HealthCheckInterval = TimeSpan.FromSeconds(group.HealthCheck.IntervalSeconds * timeScale),
+            ProxyProtocolV2 = group.Attributes.GetValueOrDefault(NetworkTargetGroupAttributes.ProxyProtocolV2) == "true",
         };
     }
 

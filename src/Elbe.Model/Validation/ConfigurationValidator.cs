@@ -20,6 +20,9 @@ public static class ConfigurationValidator
     public const int MaxTargetGroups = 3000;
     public const int MaxUniqueTargetGroupsPerApplicationLoadBalancer = 100;
 
+    /// <summary>ELBv2's message for a listener naming a certificate that was never imported (or was deleted).</summary>
+    public static string CertificateNotFoundMessage(string certificateArn) => $"Certificate '{certificateArn}' not found";
+
     /// <summary>Throws the first problem found.</summary>
     public static void Validate(ElbeConfiguration configuration)
     {
@@ -36,6 +39,8 @@ public static class ConfigurationValidator
         var listeners = new Dictionary<string, Listener>(StringComparer.Ordinal);
         var instanceIds = new HashSet<string>(StringComparer.Ordinal);
         foreach (var i in configuration.Instances) instanceIds.Add(i.InstanceId);
+        var certificateArns = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var c in configuration.Certificates) certificateArns.Add(c.Arn);
 
         CheckLoadBalancers(configuration, loadBalancers, errors);
         CheckTargetGroups(configuration, instanceIds, targetGroups, errors);
@@ -69,6 +74,9 @@ public static class ConfigurationValidator
                 errors.Add(ErrorCodes.DuplicateListener, $"A listener already exists on port {listener.Port} of this load balancer", arn, "Port");
             if (listener.Protocol == "HTTPS" && listener.CertificateArns.IsDefaultOrEmpty)
                 errors.Add(ErrorCodes.ValidationError, "An HTTPS listener needs a certificate", arn, "Certificates");
+            foreach (var certificateArn in listener.CertificateArns.Concat(listener.AdditionalCertificateArns))
+                if (!certificateArns.Contains(certificateArn))
+                    errors.Add(ErrorCodes.CertificateNotFound, CertificateNotFoundMessage(certificateArn), arn, "Certificates");
 
             ActionValidator.Check(listener.DefaultActions, listener.Protocol, arn, "DefaultActions", errors);
             CheckTargetGroupReferences(listener.DefaultActions, listener, lb, "DefaultActions", arn, targetGroups, targetGroupUsers, errors);

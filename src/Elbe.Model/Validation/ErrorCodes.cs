@@ -23,4 +23,5 @@ public static class ErrorCodes
     public const string TargetGroupAssociationLimit = "TargetGroupAssociationLimit";
     public const string IncompatibleProtocols = "IncompatibleProtocols";
     public const string InvalidTarget = "InvalidTarget";
+    public const string CertificateNotFound = "CertificateNotFound";
 }

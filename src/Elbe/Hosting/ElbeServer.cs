@@ -43,7 +43,7 @@ public sealed class ElbeServer : IAsyncDisposable
     {
         _options = options;
         _logger = loggerFactory.CreateLogger("Elbe");
-        _dataPlane = new LoadBalancingDataPlane(loggerFactory, options.Subnets ?? Zones.DefaultSubnets(options.Region), options.TimeScale);
+        _dataPlane = new LoadBalancingDataPlane(loggerFactory, options.Subnets ?? Zones.DefaultSubnets(options.Region), options.TimeScale, options.UdpFlowCapacity);
         _store = store;
     }
 
@@ -129,6 +129,9 @@ public sealed class ElbeServer : IAsyncDisposable
 
     public TargetGroup TargetGroup(string name) =>
         _configuration.TargetGroups.FirstOrDefault(tg => tg.Name == name) ?? throw new KeyNotFoundException($"No target group named {name}");
+
+    /// <summary>A Network Load Balancer listener the data plane relays, with its flow counters; null when it is not served.</summary>
+    public Elbe.DataPlane.Network.NetworkListenerHost? NetworkListener(string listenerArn) => _dataPlane.NetworkListener(listenerArn);
 
     /// <summary>Target states as DescribeTargetHealth reports them, including draining targets no longer in the configuration.</summary>
     public IReadOnlyList<TargetHealthDescription> DescribeTargetHealth(string targetGroupArn)

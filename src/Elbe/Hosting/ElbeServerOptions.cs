@@ -23,4 +23,7 @@ public sealed record ElbeServerOptions
     /// demos use less so AWS's minimums (5 s interval, 30 s slow start) do not make them slow.
     /// </summary>
     public double TimeScale { get; init; } = 1.0;
+
+    /// <summary>UDP flows each Network Load Balancer node socket holds before it evicts the one idle longest.</summary>
+    public int UdpFlowCapacity { get; init; } = Elbe.DataPlane.LoadBalancingDataPlane.DefaultUdpFlowCapacity;
 }

@@ -5,11 +5,19 @@ using static Elbe.Api.Tests.LoadBalancers.LoadBalancerCalls;
 namespace Elbe.Api.Tests.Listeners;
 
 /// <summary>CreateListener, DescribeListeners, ModifyListener, DeleteListener, listener attributes and certificates over signed HTTP.</summary>
-public sealed class ListenerApiTests(ApiServerFixture server) : IClassFixture<ApiServerFixture>
+public sealed class ListenerApiTests(ApiServerFixture server) : IClassFixture<ApiServerFixture>, IAsyncLifetime
 {
-    private const string CertA = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-1111-1111-1111-111111111111";
-    private const string CertB = "arn:aws:acm:us-east-1:123456789012:certificate/22222222-2222-2222-2222-222222222222";
-    private const string CertC = "arn:aws:iam::123456789012:server-certificate/legacy";
+    // Listeners may name only imported certificates: each test gets three of its own.
+    private string CertA = "", CertB = "", CertC = "";
+
+    public async Task InitializeAsync()
+    {
+        CertA = await server.Harness.ImportTestCertificateAsync("a.example.com");
+        CertB = await server.Harness.ImportTestCertificateAsync("b.example.com");
+        CertC = await server.Harness.ImportTestCertificateAsync("c.example.com");
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
 
     private SignedApiClient Client => server.Client;
 
@@ -288,7 +296,8 @@ public sealed class ListenerApiTests(ApiServerFixture server) : IClassFixture<Ap
     public async Task More_than_twenty_five_additional_certificates_are_too_many()
     {
         var arn = await ListenerArnAsync(await AlbAsync(), "HTTPS", 8443, Https(CertA));
-        var many = Enumerable.Range(1, 26).Select(i => $"arn:aws:acm:us-east-1:123456789012:certificate/{i:D8}-0000-0000-0000-000000000000").ToList();
+        var many = new List<string>();
+        for (var i = 0; i < 26; i++) many.Add(await server.Harness.ImportTestCertificateAsync($"many{i}.example.com"));
 
         (await Client.CallAsync("AddListenerCertificates", new ApiRequestParameters().Add("ListenerArn", arn)
             .StructList("Certificates", many.Select(c => (Action<ApiRequestParameters>)(x => x.Add("CertificateArn", c)))))).AssertError("TooManyCertificates");
@@ -301,6 +310,8 @@ public sealed class ListenerApiTests(ApiServerFixture server) : IClassFixture<Ap
     {
         await using var harness = await ApiHarness.StartAsync();
         var lbArn = await CreateArnAsync(harness.Client, "restart-listeners");
+        CertA = await harness.ImportTestCertificateAsync("a.example.com");
+        CertB = await harness.ImportTestCertificateAsync("b.example.com");
         var https = (await CreateListenerAsync(harness.Client, lbArn, "HTTPS", 8443, Https(CertA))).AssertSuccess().Value("ListenerArn")!;
         (await CreateListenerAsync(harness.Client, lbArn, "HTTP", 8080, p => FixedResponse(p).Tags(("tier", "web")))).AssertSuccess();
         (await harness.Client.CallAsync("AddListenerCertificates", new ApiRequestParameters().Add("ListenerArn", https)

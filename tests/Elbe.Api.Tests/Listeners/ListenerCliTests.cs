@@ -6,14 +6,13 @@ namespace Elbe.Api.Tests.Listeners;
 /// <summary>The real AWS CLI against Elbe's listener actions.</summary>
 public sealed class ListenerCliTests(ApiServerFixture server) : IClassFixture<ApiServerFixture>
 {
-    private const string Cert = "arn:aws:acm:us-east-1:123456789012:certificate/33333333-3333-3333-3333-333333333333";
-    private const string ExtraCert = "arn:aws:acm:us-east-1:123456789012:certificate/44444444-4444-4444-4444-444444444444";
-
     private AwsCli Cli => server.Cli;
 
     [Fact]
     public async Task The_cli_creates_describes_modifies_and_deletes_listeners_with_certificates()
     {
+        var Cert = await server.Harness.ImportTestCertificateAsync("cli.example.com");
+        var ExtraCert = await server.Harness.ImportTestCertificateAsync("extra.example.com");
         var lbArn = await CreateArnAsync(server.Client, UniqueName.Next("clil"));
 
         var created = (await Cli.RunAsync("elbv2", "create-listener", "--load-balancer-arn", lbArn, "--protocol", "HTTPS", "--port", "8443",

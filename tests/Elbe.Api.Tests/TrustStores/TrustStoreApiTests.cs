@@ -11,7 +11,6 @@ namespace Elbe.Api.Tests.TrustStores;
 /// </summary>
 public sealed class TrustStoreApiTests(ApiServerFixture server) : IClassFixture<ApiServerFixture>, IDisposable
 {
-    private const string CertificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-1111-1111-1111-111111111111";
 
     private readonly TrustStoreFiles _files = new();
 
@@ -169,10 +168,11 @@ public sealed class TrustStoreApiTests(ApiServerFixture server) : IClassFixture<
     {
         var arn = await CreateArnAsync(UniqueName.Next("tsuse"), TrustStoreFiles.NewCa("Elbe mTLS CA"));
         var lb = await LoadBalancers.LoadBalancerCalls.CreateArnAsync(Client, UniqueName.Next("tslb"));
+        var certificateArn = await server.Harness.ImportTestCertificateAsync();
         var listener = (await CreateListenerAsync(Client, lb, "HTTPS", 443, p =>
         {
             FixedResponse(p);
-            p.StructList("Certificates", c => c.Add("CertificateArn", CertificateArn));
+            p.StructList("Certificates", c => c.Add("CertificateArn", certificateArn));
             p.Struct("MutualAuthentication", m => m.Add("Mode", "verify").Add("TrustStoreArn", arn));
         })).AssertSuccess("CreateListener").Value("ListenerArn")!;
 

@@ -31,7 +31,8 @@ public sealed class ElbeHarness : IAsyncDisposable
         StartAsync(template, LoopbackSubnets.Allocate(), timeScale);
 
     /// <summary>Starts on a slice the caller allocated, for tests that place targets in its subnets before the template exists.</summary>
-    public static async Task<ElbeHarness> StartAsync(string template, LoopbackSlice slice, double timeScale = 0.1)
+    /// <param name="udpFlowCapacity">UDP flows per NLB node socket; small values let tests reach the limit.</param>
+    public static async Task<ElbeHarness> StartAsync(string template, LoopbackSlice slice, double timeScale = 0.1, int? udpFlowCapacity = null)
     {
         var directory = Directory.CreateTempSubdirectory("elbe-e2e-");
         try
@@ -39,7 +40,9 @@ public sealed class ElbeHarness : IAsyncDisposable
             var path = Path.Combine(directory.FullName, TemplateFileName);
             await File.WriteAllTextAsync(path, template);
             using var startTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            var server = await ElbeServer.StartAsync(Options(path, directory, slice, timeScale), cancellationToken: startTimeout.Token);
+            var options = Options(path, directory, slice, timeScale);
+            if (udpFlowCapacity is { } capacity) options = options with { UdpFlowCapacity = capacity };
+            var server = await ElbeServer.StartAsync(options, cancellationToken: startTimeout.Token);
             return new ElbeHarness(server, directory, slice);
         }
         catch

@@ -33,7 +33,8 @@ public static class LoopbackSubnets
 /// <summary>One server's loopback addresses: three /24 subnets in zones a-c, and an API endpoint beside them.</summary>
 public sealed record LoopbackSlice(int Octet)
 {
-    public IReadOnlyList<Subnet> Subnets { get; } =
+    /// <summary>Tests that route real interfaces replace these with their own.</summary>
+    public IReadOnlyList<Subnet> Subnets { get; init; } =
     [
         new(LoopbackSubnets.SubnetA, "us-east-1a", $"127.{Octet}.1.0/24"),
         new(LoopbackSubnets.SubnetB, "us-east-1b", $"127.{Octet}.2.0/24"),

@@ -50,7 +50,7 @@ public static class TestCertificates
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-10), DateTimeOffset.UtcNow.AddYears(1));
+        var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-90), DateTimeOffset.UtcNow.AddYears(1));
         return new TestCertificate(certificate, certificate.ExportCertificatePem() + "\n", ExportKey(key));
     }
 
@@ -73,7 +73,7 @@ public static class TestCertificates
     {
         var builder = new CertificateRevocationListBuilder();
         foreach (var certificate in revoked) builder.AddEntry(certificate.Certificate, DateTimeOffset.UtcNow.AddMinutes(-5));
-        var der = builder.Build(authority.Certificate, BigInteger.One, DateTimeOffset.UtcNow.AddDays(7), HashAlgorithmName.SHA256);
+        var der = builder.Build(authority.Certificate, BigInteger.One, DateTimeOffset.UtcNow.AddDays(7), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         return PemEncoding.WriteString("X509 CRL", der) + "\n";
     }
 

@@ -106,7 +106,23 @@ public class ConfigurationValidatorTests
         var e = Single(Valid() with { Listeners = [https], Rules = [] });
         Assert.Equal("ValidationError", e.Code);
         Assert.Equal("Certificates", e.Path);
-        Assert.Empty(ConfigurationValidator.Collect(Valid() with { Listeners = [https with { CertificateArns = ["arn:aws:acm:us-east-1:000000000000:certificate/x"] }], Rules = [] }));
+        const string certificateArn = "arn:aws:acm:us-east-1:000000000000:certificate/x";
+        var imported = new Certificate { Arn = certificateArn, CertificatePem = "", PrivateKeyPem = "" };
+        Assert.Empty(ConfigurationValidator.Collect(Valid() with { Listeners = [https with { CertificateArns = [certificateArn] }], Rules = [], Certificates = [imported] }));
+    }
+
+    [Fact]
+    public void Listener_certificates_must_have_been_imported()
+    {
+        const string missing = "arn:aws:acm:us-east-1:000000000000:certificate/missing";
+        const string present = "arn:aws:acm:us-east-1:000000000000:certificate/present";
+        var imported = new Certificate { Arn = present, CertificatePem = "", PrivateKeyPem = "" };
+        var https = Listener() with { Protocol = "HTTPS", Port = 443, CertificateArns = [present], AdditionalCertificateArns = [missing] };
+        var e = Single(Valid() with { Listeners = [https], Rules = [], Certificates = [imported] });
+        Assert.Equal("CertificateNotFound", e.Code);
+        Assert.Equal($"Certificate '{missing}' not found", e.Message);
+        Assert.Equal("Certificates", e.Path);
+        Assert.Equal("CertificateNotFound", Single(Valid() with { Listeners = [https with { AdditionalCertificateArns = [] }], Rules = [] }).Code);
     }
 
     [Fact]

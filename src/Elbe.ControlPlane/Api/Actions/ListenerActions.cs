@@ -247,11 +247,11 @@ public static class ListenerActions
         var arn = call.Parameters.Require("ListenerArn");
         var certificates = CertificateShape.ReadList(call.Parameters, "Certificates")
             ?? throw ApiException.Constraint("certificates", null, "Member must not be null");
-        foreach (var certificate in certificates)
-            if (CertificateShape.CheckArn(certificate) is { } why) throw new ApiException("CertificateNotFound", why);
         await call.Store.MutateAsync(config =>
         {
             var listener = Find(config, arn);
+            foreach (var certificate in certificates)
+                if (CertificateShape.CheckArn(config, certificate) is { } why) throw new ApiException(ErrorCodes.CertificateNotFound, why);
             if (!IsSecure(listener.Protocol))
                 throw new ApiException(ErrorCodes.InvalidConfigurationRequest, $"Certificates can be added only to HTTPS and TLS listeners, not {listener.Protocol}");
             var extras = listener.AdditionalCertificateArns.IsDefault ? [] : listener.AdditionalCertificateArns;
@@ -316,7 +316,7 @@ public static class ListenerActions
             throw ApiException.Constraint("port", listener.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "Member must have value between 1 and 65535");
 
         foreach (var certificate in listener.CertificateArns)
-            if (CertificateShape.CheckArn(certificate) is { } why) throw new ApiException("CertificateNotFound", why);
+            if (CertificateShape.CheckArn(config, certificate) is { } why) throw new ApiException(ErrorCodes.CertificateNotFound, why);
         if (listener.SslPolicy is { } policy && !SslPolicies.Exists(policy))
             throw new ApiException("SSLPolicyNotFound", $"SSL policy '{policy}' not found");
 

@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using Elbe.Model.Resources;
+using Elbe.Model.Validation;
 
 namespace Elbe.ControlPlane.Api.Shapes;
 
@@ -21,18 +23,14 @@ public static class CertificateShape
     }
 
     /// <summary>
-    /// Null when the ARN names an ACM or IAM server certificate, else the reason. Elbe has no certificate store to
-    /// look in, so only the form is checked.
+    /// Null when the ARN names a certificate imported through Elbe's ACM API, else CertificateNotFound's message.
+    /// IAM server certificates are never found: Elbe has no IAM to hold them.
     /// </summary>
-    public static string? CheckArn(string arn)
+    public static string? CheckArn(ElbeConfiguration configuration, string arn)
     {
-        var parts = arn.Split(':', 6);
-        if (parts.Length == 6 && parts[0] == "arn" && parts[1].StartsWith("aws", StringComparison.Ordinal))
-        {
-            if (parts[2] == "acm" && parts[5].StartsWith("certificate/", StringComparison.Ordinal) && parts[5].Length > "certificate/".Length) return null;
-            if (parts[2] == "iam" && parts[5].StartsWith("server-certificate/", StringComparison.Ordinal) && parts[5].Length > "server-certificate/".Length) return null;
-        }
-        return $"Certificate '{arn}' not found";
+        foreach (var certificate in configuration.Certificates)
+            if (certificate.Arn == arn) return null;
+        return ConfigurationValidator.CertificateNotFoundMessage(arn);
     }
 
     public static void Write(AwsXmlWriter w, string arn, bool? isDefault) =>

@@ -33,7 +33,7 @@ public sealed class ListenerTls
     // Without mutual TLS nothing in the options depends on the connection: one per certificate, shared.
     private readonly SslServerAuthenticationOptions[] _sharedOptions;
 
-    private ListenerTls(ServerCertificate[] certificates, NegotiationPolicy policy, bool http2, ClientCertificateMode mode, TrustStoreVerifier? verifier)
+    private ListenerTls(ServerCertificate[] certificates, NegotiationPolicy policy, bool http2, ClientCertificateMode mode, TrustStoreVerifier? verifier, bool advertiseCaNames)
     {
         _certificates = certificates;
         _selector = new CertificateSelector([.. certificates.Select(c => c.Candidate)]);
@@ -41,8 +41,15 @@ public sealed class ListenerTls
         _alpn = http2 ? Http2AndHttp11 : Http11Only;
         Mode = mode;
         _verifier = verifier;
-        _sharedOptions = [.. certificates.Select(Options)];
+        // AdvertiseTrustStoreCaNames: the CertificateRequest names the trust store's CAs, which needs contexts of
+        // this listener's own (built once per snapshot, not per handshake).
+        _contexts = advertiseCaNames && verifier is not null
+            ? [.. certificates.Select(c => c.WithAdvertisedAuthorities(verifier.Authorities))]
+            : [.. certificates.Select(c => c.Context)];
+        _sharedOptions = [.. _contexts.Select(Options)];
     }
+
+    private readonly SslStreamCertificateContext[] _contexts;
 
     public ClientCertificateMode Mode { get; }
     public IReadOnlyList<ServerCertificate> Certificates => _certificates;
@@ -73,7 +80,8 @@ public sealed class ListenerTls
             verifier = trustStore is null ? null : TrustStoreVerifier.From(trustStore, authentication!.IgnoreClientCertificateExpiry ?? false);
             if (verifier is null) logger.LogWarning("Listener {Arn}: trust store {TrustStore} has no CA certificates; every client certificate is refused", listener.Arn, authentication!.TrustStoreArn);
         }
-        return new ListenerTls([.. loaded], NegotiationPolicy.For(listener.SslPolicy), http2, mode, verifier);
+        var advertise = string.Equals(authentication?.AdvertiseTrustStoreCaNames, "on", StringComparison.OrdinalIgnoreCase);
+        return new ListenerTls([.. loaded], NegotiationPolicy.For(listener.SslPolicy), http2, mode, verifier, advertise);
     }
 
     public static TlsRequestHeaders Headers(Listener listener, bool versionAndCipher, ClientCertificateMode mode) =>
@@ -88,16 +96,18 @@ public sealed class ListenerTls
         var index = _selector.Select(context.ClientHelloInfo.ServerName, support);
         if (Mode == ClientCertificateMode.Off) return ValueTask.FromResult(_sharedOptions[index]);
 
-        var options = Options(_certificates[index]);
+        var options = Options(_contexts[index]);
         options.ClientCertificateRequired = true;
+        // ALB resumes no sessions with mutual TLS: every connection shows its certificate (and is verified) again.
+        options.AllowTlsResume = false;
         var connection = context.Connection;
         options.RemoteCertificateValidationCallback = (_, certificate, chain, _) => AcceptClient(connection, certificate, chain);
         return ValueTask.FromResult(options);
     }
 
-    private SslServerAuthenticationOptions Options(ServerCertificate certificate) => new()
+    private SslServerAuthenticationOptions Options(SslStreamCertificateContext context) => new()
     {
-        ServerCertificateContext = certificate.Context,
+        ServerCertificateContext = context,
         EnabledSslProtocols = _policy.Protocols,
         CipherSuitesPolicy = _policy.CipherSuites,
         ApplicationProtocols = _alpn,

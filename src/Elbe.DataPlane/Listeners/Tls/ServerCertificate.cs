@@ -37,6 +37,11 @@ public sealed class ServerCertificate
         return new ServerCertificate(certificate.Arn, certificate.Version, context, Describe(leaf));
     }
 
+    /// <summary>The same certificate, its handshakes naming <paramref name="authorities"/> as the client certificate issuers it accepts.</summary>
+    public SslStreamCertificateContext WithAdvertisedAuthorities(X509Certificate2Collection authorities) =>
+        SslStreamCertificateContext.Create(Context.TargetCertificate, [.. Context.IntermediateCertificates], offline: true,
+            SslCertificateTrust.CreateForX509Collection(authorities, sendTrustInHandshake: true));
+
     private static ServerCertificateCandidate Describe(X509Certificate2 leaf)
     {
         var names = new List<string>();

@@ -22,6 +22,9 @@ public sealed class TrustStoreVerifier
         _ignoreExpiry = ignoreExpiry;
     }
 
+    /// <summary>The trust store's CA certificates.</summary>
+    public X509Certificate2Collection Authorities => _authorities;
+
     /// <summary>Null when the trust store holds no usable CA certificate: every client is then refused.</summary>
     public static TrustStoreVerifier? From(TrustStore trustStore, bool ignoreExpiry)
     {

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Bytes Elbe allocates per forwarded request, per listener of conf/elbe.yaml (AllocationProbe/ hosts Elbe
+# in-process; wrk drives it). usage: bench/alloc-probe.sh [SECONDS] [plain|rules|sticky]
+set -euo pipefail
+BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+RUN="${BENCH_RUN_DIR:-$BENCH/logs}/alloc"
+SECONDS_RUN="${1:-5}"
+case "${2:-rules}" in
+    plain) URL=http://127.1.1.4:8080/; EXTRA=() ;;
+    rules) URL=http://127.1.1.4:8081/static/app.js; EXTRA=() ;;
+    sticky) URL=http://127.1.1.4:8082/; EXTRA=(-s "$BENCH/load/sticky.lua") ;;
+    *) echo "alloc-probe.sh: plain, rules or sticky" >&2; exit 2 ;;
+esac
+rm -rf "$RUN"; mkdir -p "$RUN"/{target/body,www}
+sed -e "s|@RUN@|$RUN|g" "$BENCH/conf/target-nginx.conf" > "$RUN/target/nginx.conf"
+nginx -p "$RUN/target" -c "$RUN/target/nginx.conf" -g 'daemon off;' > "$RUN/target.log" 2>&1 &
+TARGET=$!
+trap 'kill -TERM $TARGET 2>/dev/null || true' EXIT
+dotnet publish "$BENCH/AllocationProbe" -c Release -o "$BENCH/out/probe" --nologo -v quiet
+cd "$BENCH/conf" && "$BENCH/out/probe/allocation-probe" "$BENCH/conf/elbe.yaml" "$URL" "$SECONDS_RUN" -t2 -c64 "${EXTRA[@]}"

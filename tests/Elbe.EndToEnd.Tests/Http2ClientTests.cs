@@ -1,0 +1,86 @@
+using Elbe.EndToEnd.Tests.Infrastructure;
+
+namespace Elbe.EndToEnd.Tests;
+
+/// <summary>HTTP/2 to clients over TLS (ALPN h2), converted to HTTP/1.1 toward the targets; off with routing.http2.enabled=false.</summary>
+public sealed class Http2ClientTests
+{
+    [Fact]
+    public async Task Curl_negotiates_http2_and_the_target_gets_http11_with_the_authority_as_host()
+    {
+        await using var setup = await StartAsync(http2: null);
+
+        var result = await setup.CurlAsync("www.example.com", "/echo", "--http2", "-w", "\n%{http_version}");
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        var lines = result.StandardOutput.TrimEnd().Split('\n');
+        Assert.Equal("2", lines[^1]);
+        var echoed = System.Text.Json.JsonSerializer.Deserialize<EchoedRequest>(string.Join('\n', lines[..^1]))!;
+        Assert.Equal(("www.example.com:8443", "https"), (echoed.Header("Host"), echoed.Header("X-Forwarded-Proto")));
+    }
+
+    [Fact]
+    public async Task Http2_requests_are_routed_by_host_and_path_rules()
+    {
+        await using var setup = await StartAsync(http2: null, withRule: true);
+
+        var api = await setup.CurlAsync("api.example.com", "/v1/items", "--http2", "-w", "\n%{http_version} %{http_code}");
+        var other = await setup.CurlAsync("www.example.com", "/v1/items", "--http2", "-o", "/dev/null", "-w", "%{http_version} %{http_code}");
+
+        Assert.EndsWith("\n2 200", api.StandardOutput);
+        Assert.StartsWith("api rule", api.StandardOutput);
+        Assert.Equal("2 404", other.StandardOutput.Trim());
+    }
+
+    [Fact]
+    public async Task Http2_disabled_by_attribute_leaves_clients_on_http11()
+    {
+        await using var setup = await StartAsync(http2: "false");
+
+        var result = await setup.CurlAsync("www.example.com", "/echo", "--http2", "-o", "/dev/null", "-w", "%{http_version}");
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Equal("1.1", result.StandardOutput.Trim());
+    }
+
+    [Fact]
+    public async Task Dotnet_http2_client_reaches_the_target()
+    {
+        await using var setup = await StartAsync(http2: null);
+        using var client = HttpsSetup.InsecureClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, setup.HttpsUrl()) { Version = System.Net.HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal((System.Net.HttpVersion.Version20, System.Net.HttpStatusCode.OK), (response.Version, response.StatusCode));
+    }
+
+    private static async Task<HttpsSetup> StartAsync(string? http2, bool withRule = false)
+    {
+        var setup = await HttpsSetup.StartAsync(http2 is null ? null : new Dictionary<string, string> { ["routing.http2.enabled"] = http2 });
+        try
+        {
+            var arn = await setup.ImportAsync(TestCertificates.Server("www.example.com", ["www.example.com", "api.example.com"]));
+            var template = setup.Template().HttpsListener(
+                withRule ? CfnActions.FixedResponse(404, "no rule") : CfnActions.Forward(HttpsSetup.TargetGroupName), arn);
+            if (withRule)
+                template.Rule("ApiRule", 10,
+                    """
+                    - Field: host-header
+                      HostHeaderConfig:
+                        Values: [api.example.com]
+                    - Field: path-pattern
+                      PathPatternConfig:
+                        Values: [/v1/*]
+                    """,
+                    CfnActions.FixedResponse(200, "api rule"), listener: CfnTemplate.DefaultHttpsListener);
+            await setup.Elbe.ReloadAsync(template.ToString());
+            return setup;
+        }
+        catch
+        {
+            await setup.DisposeAsync();
+            throw;
+        }
+    }
+}
