@@ -55,6 +55,24 @@ public sealed class GrpcHealthCheckTests
     }
 
     [Fact]
+    public async Task Every_grpc_check_closes_its_http2_connection()
+    {
+        await using var backend = await GrpcBackend.StartAsync("a");
+        var template = new CfnTemplate()
+            .LoadBalancer()
+            .TargetGroup("Rpc", [backend.Port], protocolVersion: "GRPC",
+                healthCheck: new HealthCheckTemplate { Path = TestGrpcMethods.CheckPath, MatcherGrpcCode = "0" })
+            .Listener(CfnActions.Forward("Rpc"));
+        await using var elbe = await ElbeHarness.StartAsync(template.ToString());
+        await elbe.WaitForHealthyAsync("Rpc", backend.Port);
+        await Eventually.TrueAsync(() => backend.HealthChecks >= 8, $"Only {backend.HealthChecks} checks arrived.");
+
+        // Between checks nothing stays open; connections left behind would only pile up.
+        await Eventually.TrueAsync(() => backend.OpenConnections == 0,
+            $"Health checks keep {backend.OpenConnections} connections open after {backend.HealthChecks} checks.");
+    }
+
+    [Fact]
     public async Task A_target_that_does_not_speak_http2_fails_the_grpc_check()
     {
         await using var backend = await GrpcBackend.StartAsync("old", HttpProtocols.Http1);

@@ -23,6 +23,7 @@ public sealed class GrpcBackend : IAsyncDisposable
     private int calls;
     private int healthChecks;
     private int plainRequests;
+    private int openConnections;
     private volatile bool healthy = true;
     private volatile string? lastHealthCheck;
 
@@ -40,6 +41,8 @@ public sealed class GrpcBackend : IAsyncDisposable
     public int HealthChecks => Volatile.Read(ref healthChecks);
     /// <summary>Requests that were not gRPC, except HTTP health checks of /health.</summary>
     public int PlainRequests => Volatile.Read(ref plainRequests);
+    /// <summary>TCP connections open right now, whatever they carry.</summary>
+    public int OpenConnections => Volatile.Read(ref openConnections);
     public bool Healthy => healthy;
     /// <summary>"{method} {protocol} {content-type} {user-agent} https={bool}" of the latest gRPC health check.</summary>
     public string? LastHealthCheck => lastHealthCheck;
@@ -65,6 +68,12 @@ public sealed class GrpcBackend : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
         {
             listen.Protocols = protocols;
+            listen.Use(next => async connection =>
+            {
+                Interlocked.Increment(ref backend.openConnections);
+                try { await next(connection); }
+                finally { Interlocked.Decrement(ref backend.openConnections); }
+            });
             if (certificate is not null) listen.UseHttps(certificate);
         }));
         builder.Services.AddGrpc();
