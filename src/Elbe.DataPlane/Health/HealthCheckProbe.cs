@@ -16,7 +16,7 @@ namespace Elbe.DataPlane.Health;
 /// groups) are a POST of an empty message to the path, judged by grpc-status. HTTPS checks never validate the
 /// target's certificate.
 /// </summary>
-public sealed class HealthCheckProbe : IDisposable
+public sealed class HealthCheckProbe
 {
     private static readonly ProductInfoHeaderValue UserAgent = new("ELB-HealthChecker", "2.0");
     private static readonly MediaTypeHeaderValue GrpcContentType = new("application/grpc");
@@ -117,9 +117,6 @@ public sealed class HealthCheckProbe : IDisposable
             if (total > MaxBodyBytes) throw new HttpRequestException("The health check answer is larger than a health answer can be.");
         }
     }
-
-    /// <summary>Nothing is pooled between checks; kept disposable for the data plane's lifetime handling.</summary>
-    public void Dispose() { }
 
     /// <summary>The one TCP connection a check uses, closed with the check.</summary>
     private sealed class CheckConnection : IDisposable
