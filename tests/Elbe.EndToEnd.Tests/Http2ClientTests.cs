@@ -55,6 +55,36 @@ public sealed class Http2ClientTests
         Assert.Equal((System.Net.HttpVersion.Version20, System.Net.HttpStatusCode.OK), (response.Version, response.StatusCode));
     }
 
+    [Fact]
+    public async Task An_http2_connection_is_closed_with_goaway_after_ten_thousand_requests()
+    {
+        await using var setup = await StartAsync(http2: null, withRule: true);
+        var handshakes = 0;
+        using var client = HttpsSetup.InsecureClient(ssl => ssl.RemoteCertificateValidationCallback = (_, _, _, _) =>
+        {
+            Interlocked.Increment(ref handshakes);
+            return true;
+        });
+        var url = new Uri($"https://{setup.Node}:{HttpsSetup.Port}/elsewhere");
+        var failures = 0;
+        var next = 0;
+        const int total = Elbe.DataPlane.Listeners.ListenerRequestHandler.MaxHttp2RequestsPerConnection + 100;
+
+        // 16 concurrent streams on the one connection the client keeps per server.
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+        {
+            while (Interlocked.Increment(ref next) <= total)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, url) { Version = System.Net.HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+                using var response = await client.SendAsync(request);
+                if (response.StatusCode != System.Net.HttpStatusCode.NotFound) Interlocked.Increment(ref failures);
+            }
+        }));
+
+        Assert.Equal(0, failures);
+        Assert.True(handshakes >= 2, $"{total} requests all went over {handshakes} connection(s).");
+    }
+
     private static async Task<HttpsSetup> StartAsync(string? http2, bool withRule = false)
     {
         var setup = await HttpsSetup.StartAsync(http2 is null ? null : new Dictionary<string, string> { ["routing.http2.enabled"] = http2 });

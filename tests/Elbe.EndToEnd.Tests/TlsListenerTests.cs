@@ -44,6 +44,55 @@ public sealed class TlsListenerTests
     }
 
     [Fact]
+    public async Task Listener_attributes_rename_the_tls_headers()
+    {
+        await using var setup = await HttpsSetup.StartAsync(new Dictionary<string, string> { ["routing.http.x_amzn_tls_version_and_cipher_suite.enabled"] = "true" });
+        var arn = await setup.ImportAsync(TestCertificates.Server("www.example.com"));
+        await setup.AddHttpsListenerAsync(arn, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", listenerAttributes: new Dictionary<string, string>
+        {
+            ["routing.http.request.x_amzn_tls_version.header_name"] = "X-Tls-Version",
+            ["routing.http.request.x_amzn_tls_cipher_suite.header_name"] = "X-Tls-Cipher",
+        });
+
+        var echoed = await setup.EchoOverHttpsAsync();
+
+        Assert.Equal(("TLSv1.3", "TLS_AES_128_GCM_SHA256"), (echoed.Header("X-Tls-Version"), echoed.Header("X-Tls-Cipher")));
+        Assert.Null(echoed.Header("x-amzn-tls-version"));
+    }
+
+    [Fact]
+    public async Task A_malformed_request_over_tls_gets_the_load_balancers_400_page()
+    {
+        await using var setup = await HttpsSetup.StartAsync();
+        var arn = await setup.ImportAsync(TestCertificates.Server("www.example.com"));
+        await setup.AddHttpsListenerAsync(arn);
+
+        var result = await ExternalTool.RunAsync("openssl",
+            ["s_client", "-quiet", "-ign_eof", "-connect", $"{setup.Node}:{HttpsSetup.Port}", "-servername", "www.example.com"],
+            standardInput: "GET /a b c HTTP/1.1\r\nHost: x\r\n\r\n");
+
+        Assert.StartsWith("HTTP/1.1 400 Bad Request", result.StandardOutput);
+        Assert.Contains("Server: awselb/2.0", result.StandardOutput);
+    }
+
+    [Fact]
+    public async Task The_imported_chain_is_sent_after_the_leaf_and_verifies_against_the_root()
+    {
+        var root = TestCertificates.Authority("Elbe Test Root");
+        var intermediate = TestCertificates.Intermediate(root, "Elbe Test Intermediate");
+        await using var setup = await HttpsSetup.StartAsync();
+        var arn = await setup.ImportAsync(TestCertificates.ServerIssuedBy(intermediate, "chained.example.com"));
+        await setup.AddHttpsListenerAsync(arn);
+        await File.WriteAllTextAsync(setup.FilePath("root.pem"), root.CertificatePem);
+
+        var result = await setup.OpenSslClientAsync("-servername", "chained.example.com", "-CAfile", setup.FilePath("root.pem"), "-verify_return_error");
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Matches(@"(?m)^ 1 s:.*CN = Elbe Test Intermediate", result.StandardOutput);
+        Assert.Contains("Verify return code: 0 (ok)", result.StandardOutput);
+    }
+
+    [Fact]
     public async Task Rotated_certificate_is_used_by_new_handshakes_while_an_open_connection_keeps_working()
     {
         await using var setup = await HttpsSetup.StartAsync();

@@ -9,6 +9,7 @@ public sealed class ConnectionActivity
     public static readonly object ItemsKey = new();
 
     private volatile bool _inRequest;
+    private int _requests;
 
     public long OpenedAtTicks { get; } = Environment.TickCount64;
 
@@ -16,6 +17,9 @@ public sealed class ConnectionActivity
     public bool InRequest => _inRequest;
 
     public void RequestStarted() => _inRequest = true;
+
+    /// <summary>Counts a request on the connection (HTTP/2 streams run concurrently) and returns the count so far.</summary>
+    public int CountRequest() => Interlocked.Increment(ref _requests);
 
     public static Task RequestCompleted(object state)
     {

@@ -101,7 +101,18 @@ public sealed class ListenerRequestHandler(ListenerRuntime runtime)
         if (Activity(context) is not { } activity) return;
         activity.RequestStarted();
         context.Response.OnCompleted(ConnectionActivity.RequestCompleted, activity);
+        var requests = activity.CountRequest();
+        if (HttpProtocol.IsHttp2(context.Request.Protocol))
+        {
+            // HTTP/2 has no Connection: close; ALB sends GOAWAY, which is what asking Kestrel to close does.
+            if (requests >= MaxHttp2RequestsPerConnection || Environment.TickCount64 - activity.OpenedAtTicks >= (long)keepAlive.TotalMilliseconds)
+                context.Features.Get<IConnectionLifetimeNotificationFeature>()?.RequestClose();
+            return;
+        }
         if (Environment.TickCount64 - activity.OpenedAtTicks >= (long)keepAlive.TotalMilliseconds)
             context.Response.Headers.Connection = "close";
     }
+
+    /// <summary>ALB closes an HTTP/2 client connection (GOAWAY) after this many requests on it.</summary>
+    public const int MaxHttp2RequestsPerConnection = 10_000;
 }

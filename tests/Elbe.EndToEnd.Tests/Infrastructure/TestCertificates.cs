@@ -54,6 +54,34 @@ public static class TestCertificates
         return new TestCertificate(certificate, certificate.ExportCertificatePem() + "\n", ExportKey(key));
     }
 
+    /// <summary>A CA certificate issued by <paramref name="root"/>, for chains with an intermediate.</summary>
+    public static TestCertificate Intermediate(TestCertificate root, string name)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest($"CN={name},O=Elbe Tests", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(root.Certificate, true, false));
+        using var issued = request.Create(root.Certificate, DateTimeOffset.UtcNow.AddDays(-60), DateTimeOffset.UtcNow.AddDays(300), NextSerial());
+        var certificate = issued.CopyWithPrivateKey(key);
+        return new TestCertificate(certificate, certificate.ExportCertificatePem() + "\n", ExportKey(key));
+    }
+
+    /// <summary>A server certificate issued by <paramref name="issuer"/>, with the issuer as its chain.</summary>
+    public static TestCertificate ServerIssuedBy(TestCertificate issuer, string commonName)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName(commonName);
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer.Certificate, true, false));
+        using var issued = request.Create(issuer.Certificate, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30), NextSerial());
+        var certificate = issued.CopyWithPrivateKey(key);
+        return new TestCertificate(certificate, certificate.ExportCertificatePem() + "\n", ExportKey(key), issuer.CertificatePem);
+    }
+
     /// <param name="subject">An X.500 name, e.g. "CN=client,OU=x,O=mTLS,C=US".</param>
     public static TestCertificate Client(TestCertificate authority, string subject, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null)
     {
@@ -62,8 +90,7 @@ public static class TestCertificates
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(authority.Certificate, true, false));
-        var serialBytes = BigInteger.Parse(Interlocked.Increment(ref serial).ToString(System.Globalization.CultureInfo.InvariantCulture)).ToByteArray(isUnsigned: true, isBigEndian: true);
-        using var issued = request.Create(authority.Certificate, notBefore ?? DateTimeOffset.UtcNow.AddDays(-1), notAfter ?? DateTimeOffset.UtcNow.AddDays(30), serialBytes);
+        using var issued = request.Create(authority.Certificate, notBefore ?? DateTimeOffset.UtcNow.AddDays(-1), notAfter ?? DateTimeOffset.UtcNow.AddDays(30), NextSerial());
         var certificate = issued.CopyWithPrivateKey(key);
         return new TestCertificate(certificate, certificate.ExportCertificatePem() + "\n", ExportKey(key));
     }
@@ -76,6 +103,8 @@ public static class TestCertificates
         var der = builder.Build(authority.Certificate, BigInteger.One, DateTimeOffset.UtcNow.AddDays(7), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         return PemEncoding.WriteString("X509 CRL", der) + "\n";
     }
+
+    private static byte[] NextSerial() => new BigInteger(Interlocked.Increment(ref serial)).ToByteArray(isUnsigned: true, isBigEndian: true);
 
     private static AsymmetricAlgorithm NewKey(TestKeyType keyType) =>
         keyType == TestKeyType.Ecdsa ? ECDsa.Create(ECCurve.NamedCurves.nistP256) : RSA.Create(2048);

@@ -28,10 +28,18 @@ public static class LegacyTlsProtocols
     {
         if (!OperatingSystem.IsLinux() || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Variable))) return false;
         var path = Path.Combine(Path.GetTempPath(), "elbe-openssl-seclevel0.cnf");
-        // Written beside and renamed, so a process starting at the same moment never reads half a file.
-        var staging = path + "." + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        File.WriteAllText(staging, Configuration);
-        File.Move(staging, path, overwrite: true);
+        try
+        {
+            // Written beside and renamed, so a process starting at the same moment never reads half a file.
+            var staging = path + "." + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            File.WriteAllText(staging, Configuration);
+            File.Move(staging, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Without the file only TLS 1.0/1.1 handshakes fail; everything else works.
+            return false;
+        }
         // OpenSSL reads the native environment; Environment.SetEnvironmentVariable only changes .NET's copy.
         if (SetEnvironment(Variable, path, 1) != 0) return false;
         Environment.SetEnvironmentVariable(Variable, path);

@@ -18,7 +18,9 @@ public sealed class ListenerTls
 {
     /// <summary>
     /// A fixed 10 s, not the idle timeout: ALB's own TLS handshake timeout toward targets is 10 s, and the idle
-    /// timeout (up to 4000 s) would let clients that never finish a handshake hold sockets for an hour.
+    /// timeout (up to 4000 s) would let clients that never finish a handshake hold sockets for an hour. It bounds
+    /// the wait for the ClientHello (<see cref="ClientHelloSniffer"/>) and then the handshake itself, so a client
+    /// is disconnected at most twice this after it connected.
     /// </summary>
     public static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
 
