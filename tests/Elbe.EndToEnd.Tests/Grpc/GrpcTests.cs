@@ -96,6 +96,22 @@ public sealed class GrpcTests(GrpcListenerFixture fixture) : IClassFixture<GrpcL
     }
 
     [Fact]
+    public async Task A_request_refused_before_routing_is_a_grpc_status_too()
+    {
+        using var channel = fixture.Channel();
+        var callsBefore = fixture.Rpc.Calls;
+        // More than 30 addresses in X-Forwarded-For: ALB's 463, decided before any rule or target.
+        var options = new CallOptions(
+            headers: new Metadata { { "x-forwarded-for", string.Join(", ", Enumerable.Range(1, 31).Select(i => $"10.0.0.{i}")) } },
+            deadline: DateTime.UtcNow.AddSeconds(15));
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            await channel.CreateCallInvoker().AsyncUnaryCall(TestGrpcMethods.Echo, null, options, "hello"));
+        Assert.Equal(StatusCode.Unknown, error.StatusCode);
+        Assert.Equal("463 Bad Request", error.Status.Detail);
+        Assert.Equal(callsBefore, fixture.Rpc.Calls);
+    }
+
+    [Fact]
     public async Task A_grpc_call_to_an_http1_group_gets_464_as_a_grpc_status()
     {
         using var channel = fixture.Channel();
