@@ -25,9 +25,7 @@ public sealed class GrpcHealthCheckTests
         await using var elbe = await ElbeHarness.StartAsync(template.ToString());
 
         await elbe.WaitForHealthyAsync("Default", backend.Port);
-        var wantsOk = await elbe.WaitForTargetStateAsync("WantsOk", backend.Port, "unhealthy");
-        Assert.Equal("Target.ResponseCodeMismatch", wantsOk.TargetHealth.Reason);
-        Assert.Equal("Health checks failed with these codes: [12]", wantsOk.TargetHealth.Description);
+        await UnhealthyReason.WaitAsync(elbe, "WantsOk", backend.Port, "Target.ResponseCodeMismatch", "Health checks failed with these codes: [12]");
         Assert.Equal(0, backend.PlainRequests);
     }
 
@@ -46,9 +44,7 @@ public sealed class GrpcHealthCheckTests
         Assert.StartsWith("POST HTTP/2 application/grpc ELB-HealthChecker/2.0 https=False", backend.LastHealthCheck);
 
         backend.SetHealthy(false);
-        var sick = await elbe.WaitForTargetStateAsync("Rpc", backend.Port, "unhealthy");
-        Assert.Equal("Target.ResponseCodeMismatch", sick.TargetHealth.Reason);
-        Assert.Equal("Health checks failed with these codes: [14]", sick.TargetHealth.Description);
+        await UnhealthyReason.WaitAsync(elbe, "Rpc", backend.Port, "Target.ResponseCodeMismatch", "Health checks failed with these codes: [14]");
 
         backend.SetHealthy(true);
         await elbe.WaitForTargetStateAsync("Rpc", backend.Port, "healthy");
@@ -83,7 +79,6 @@ public sealed class GrpcHealthCheckTests
             .Listener(CfnActions.Forward("Rpc"));
         await using var elbe = await ElbeHarness.StartAsync(template.ToString());
 
-        var health = await elbe.WaitForTargetStateAsync("Rpc", backend.Port, "unhealthy");
-        Assert.Equal("Target.FailedHealthChecks", health.TargetHealth.Reason);
+        await UnhealthyReason.WaitAsync(elbe, "Rpc", backend.Port, "Target.FailedHealthChecks");
     }
 }

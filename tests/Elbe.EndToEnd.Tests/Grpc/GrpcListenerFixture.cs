@@ -53,16 +53,18 @@ public sealed class GrpcListenerFixture : IAsyncLifetime
 
     private CfnTemplate TargetGroups()
     {
-        var rpcCheck = new HealthCheckTemplate { Path = TestGrpcMethods.CheckPath, MatcherGrpcCode = "0" };
+        // Timeouts at 0.4 s (scaled) rather than 0.2 s: TLS and HTTP/2 set-up on a busy machine should not fail checks.
+        var httpCheck = new HealthCheckTemplate { TimeoutSeconds = 4 };
+        var rpcCheck = httpCheck with { Path = TestGrpcMethods.CheckPath, MatcherGrpcCode = "0" };
         return new CfnTemplate()
             .LoadBalancer()
             .TargetGroup("Rpc", [Rpc.Port], protocolVersion: "GRPC", healthCheck: rpcCheck)
             .TargetGroup("Empty", [], protocolVersion: "GRPC", healthCheck: rpcCheck)
             .TargetGroup("Refused", [ClosedPort.Find()], protocolVersion: "GRPC", healthCheck: rpcCheck)
             .TargetGroup("SecureRpc", [Secure.Port], protocol: "HTTPS", protocolVersion: "GRPC", healthCheck: rpcCheck with { Protocol = "HTTPS" })
-            .TargetGroup("SecurePlain", [Secure.Port], protocol: "HTTPS", healthCheck: new HealthCheckTemplate { Protocol = "HTTPS" })
-            .TargetGroup("Plain", [Plain.Port])
-            .TargetGroup("Two", [Two.Port], protocolVersion: "HTTP2");
+            .TargetGroup("SecurePlain", [Secure.Port], protocol: "HTTPS", healthCheck: httpCheck with { Protocol = "HTTPS" })
+            .TargetGroup("Plain", [Plain.Port], healthCheck: httpCheck)
+            .TargetGroup("Two", [Two.Port], protocolVersion: "HTTP2", healthCheck: httpCheck);
     }
 
     private string WithHttpsListener(string certificateArn)
