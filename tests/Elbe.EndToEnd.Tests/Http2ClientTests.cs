@@ -44,6 +44,44 @@ public sealed class Http2ClientTests
     }
 
     [Fact]
+    public async Task Turning_http2_off_on_a_live_load_balancer_applies_to_new_connections()
+    {
+        await using var setup = await StartAsync(http2: null);
+        var arn = setup.Elbe.Server.Configuration.Listeners.Single(l => l.Port == HttpsSetup.Port).CertificateArns[0];
+        var before = await setup.CurlAsync("www.example.com", "/echo", "--http2", "-o", "/dev/null", "-w", "%{http_version}");
+
+        await setup.Elbe.ReloadAsync(new CfnTemplate()
+            .LoadBalancer(attributes: new Dictionary<string, string> { ["routing.http2.enabled"] = "false" })
+            .TargetGroup(HttpsSetup.TargetGroupName, [setup.Backend.Port])
+            .HttpsListener(CfnActions.Forward(HttpsSetup.TargetGroupName), arn)
+            .ToString());
+        var after = await setup.CurlAsync("www.example.com", "/echo", "--http2", "-o", "/dev/null", "-w", "%{http_version}");
+
+        Assert.Equal(("2", "1.1"), (before.StandardOutput.Trim(), after.StandardOutput.Trim()));
+    }
+
+    [Fact]
+    public async Task An_http2_header_over_8k_ends_the_connection_and_a_smaller_one_is_forwarded()
+    {
+        await using var setup = await StartAsync(http2: null);
+        var random = new Random(4);
+        string Noise(int length) => string.Concat(Enumerable.Range(0, length).Select(_ => (char)random.Next('!', '~')));
+
+        using var client = HttpsSetup.InsecureClient();
+        var small = await setup.EchoOverHttpsAsync(client, r =>
+        {
+            r.Version = System.Net.HttpVersion.Version20;
+            r.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
+            r.Headers.TryAddWithoutValidation("X-Big", Noise(6000));
+        });
+        using var large = new HttpRequestMessage(HttpMethod.Get, setup.HttpsUrl()) { Version = System.Net.HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        large.Headers.TryAddWithoutValidation("X-Big", Noise(12000));
+
+        Assert.Equal(6000, small.Header("X-Big")?.Length);
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.SendAsync(large));
+    }
+
+    [Fact]
     public async Task Dotnet_http2_client_reaches_the_target()
     {
         await using var setup = await StartAsync(http2: null);

@@ -35,6 +35,21 @@ public sealed partial class SniTests
         Assert.Equal(("both-ecdsa", "both-rsa"), (preferred, rsaOnlyClient));
     }
 
+    [Fact]
+    public async Task A_templates_listener_certificate_resource_adds_sni_certificates()
+    {
+        await using var setup = await HttpsSetup.StartAsync();
+        var defaultArn = await setup.ImportAsync(TestCertificates.Server("default.example.com"));
+        var listed = await setup.ImportAsync(TestCertificates.Server("listed.example.com"));
+        await setup.Elbe.ReloadAsync(setup.Template()
+            .HttpsListener(CfnActions.Forward(HttpsSetup.TargetGroupName), defaultArn)
+            .ListenerCertificates("Extra", [listed])
+            .ToString());
+
+        Assert.Equal("listed.example.com", await PresentedSubjectAsync(setup, "-servername", "listed.example.com"));
+        Assert.Equal("default.example.com", await PresentedSubjectAsync(setup, "-servername", "other.example.com"));
+    }
+
     /// <summary>Default certificate default.example.com (RSA); listed api.example.com (RSA) and *.apps.example.com (ECDSA), plus any extras.</summary>
     private static async Task<HttpsSetup> StartWithCertificatesAsync(params TestCertificate[] extras)
     {

@@ -76,6 +76,26 @@ public sealed class TlsListenerTests
     }
 
     [Fact]
+    public async Task A_listener_switched_from_http_to_https_on_its_port_serves_tls_there()
+    {
+        await using var setup = await HttpsSetup.StartAsync();
+        var arn = await setup.ImportAsync(TestCertificates.Server("www.example.com"));
+        using (var plain = await setup.Elbe.GetAsync("/echo")) Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+
+        await setup.Elbe.ReloadAsync(new CfnTemplate()
+            .LoadBalancer()
+            .TargetGroup(HttpsSetup.TargetGroupName, [setup.Backend.Port])
+            .HttpsListener(CfnActions.Forward(HttpsSetup.TargetGroupName), arn, name: CfnTemplate.DefaultListener, port: CfnTemplate.ListenerPort)
+            .ToString());
+        using var client = HttpsSetup.InsecureClient();
+        using var secure = await client.GetAsync(new Uri($"https://{setup.Node}:{CfnTemplate.ListenerPort}/echo"));
+        var plainAfter = await ExternalTool.RunAsync("curl", ["-sS", "--max-time", "5", "-o", "/dev/null", "-w", "%{http_code}", $"http://{setup.Node}:{CfnTemplate.ListenerPort}/echo"]);
+
+        Assert.Equal(HttpStatusCode.OK, secure.StatusCode);
+        Assert.NotEqual("200", plainAfter.StandardOutput);
+    }
+
+    [Fact]
     public async Task The_imported_chain_is_sent_after_the_leaf_and_verifies_against_the_root()
     {
         var root = TestCertificates.Authority("Elbe Test Root");

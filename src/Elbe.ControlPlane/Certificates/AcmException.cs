@@ -10,7 +10,12 @@ public sealed class AcmException(string code, string message) : Exception(messag
 
     public static AcmException Validation(string message) => new(AcmErrorCodes.ValidationException, message);
 
-    public static AcmException NotFound(string arn) => new(AcmErrorCodes.ResourceNotFoundException, $"Could not find certificate {arn}.");
+    /// <summary>
+    /// ACM's ResourceNotFoundException: ImportCertificate says "Could not find certificate ARN."; the other
+    /// operations name the account too ("... ARN in account ACCOUNT.").
+    /// </summary>
+    public static AcmException NotFound(string arn, string? accountId = null) => new(AcmErrorCodes.ResourceNotFoundException,
+        accountId is null ? $"Could not find certificate {arn}." : $"Could not find certificate {arn} in account {accountId}.");
 }
 
 /// <summary>ACM's error types, spelled as its JSON protocol returns them in <c>__type</c>.</summary>

@@ -69,7 +69,14 @@ public static class CertificateImportValidator
             if (!PemEncoding.TryFind(rest, out var fields)) throw AcmException.Validation(malformed);
             if (!rest[..fields.Location.Start].IsWhiteSpace() || !rest[fields.Label].SequenceEqual(CertificateLabel))
                 throw AcmException.Validation(malformed);
-            blocks.Add(Convert.FromBase64String(rest[fields.Base64Data].ToString()));
+            try
+            {
+                blocks.Add(Convert.FromBase64String(rest[fields.Base64Data].ToString()));
+            }
+            catch (FormatException)
+            {
+                throw AcmException.Validation(malformed);
+            }
             rest = rest[fields.Location.End..];
         }
         return blocks;

@@ -40,9 +40,9 @@ internal static class ListenerCertificateReader
                 continue;
             }
             var listener = listeners[index];
-            var extras = listener.AdditionalCertificateArns;
+            var extras = listener.AdditionalCertificateArns.IsDefault ? [] : listener.AdditionalCertificateArns;
             foreach (var arn in attachment.CertificateArns)
-                if (!extras.Contains(arn) && !listener.CertificateArns.Contains(arn)) extras = extras.Add(arn);
+                if (!ListenerCertificates.All(listener).Contains(arn) && !extras.Contains(arn)) extras = extras.Add(arn);
             listeners[index] = listener with { AdditionalCertificateArns = extras };
             if (!attachedTo.TryGetValue(listener.Arn, out var keys)) attachedTo[listener.Arn] = keys = [];
             keys.Add(attachment.Key);

@@ -146,8 +146,10 @@ public sealed class ListenerHost : IAsyncDisposable
         limits.MinResponseDataRate = null;
         limits.KeepAliveTimeout = snapshot.Settings.IdleTimeout;
         limits.RequestHeadersTimeout = snapshot.Settings.IdleTimeout;
-        // ALB's limit on concurrent streams per HTTP/2 client connection.
+        // ALB's limits for HTTP/2 clients: 128 concurrent streams; a header field over 8 K closes the connection
+        // (Kestrel measures it before and after HPACK, ALB compressed only: close enough for real headers).
         limits.Http2.MaxStreamsPerConnection = 128;
+        limits.Http2.MaxRequestHeaderFieldSize = 8 * 1024;
     }
 
     /// <summary>

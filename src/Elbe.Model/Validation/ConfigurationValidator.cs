@@ -74,7 +74,7 @@ public static class ConfigurationValidator
                 errors.Add(ErrorCodes.DuplicateListener, $"A listener already exists on port {listener.Port} of this load balancer", arn, "Port");
             if (listener.Protocol == "HTTPS" && listener.CertificateArns.IsDefaultOrEmpty)
                 errors.Add(ErrorCodes.ValidationError, "An HTTPS listener needs a certificate", arn, "Certificates");
-            foreach (var certificateArn in listener.CertificateArns.Concat(listener.AdditionalCertificateArns))
+            foreach (var certificateArn in ListenerCertificates.All(listener))
                 if (!certificateArns.Contains(certificateArn))
                     errors.Add(ErrorCodes.CertificateNotFound, CertificateNotFoundMessage(certificateArn), arn, "Certificates");
 

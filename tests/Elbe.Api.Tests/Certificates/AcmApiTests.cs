@@ -33,6 +33,40 @@ public sealed class AcmApiTests(ApiServerFixture server) : IClassFixture<ApiServ
     }
 
     [Fact]
+    public async Task Every_action_answers_in_acms_json_shapes()
+    {
+        var generated = TestCertificates.IssuedThroughIntermediate("shapes.example.com");
+        var input = AcmClient.Blobs(("Certificate", generated.CertificatePem), ("PrivateKey", generated.PrivateKeyPem), ("CertificateChain", generated.ChainPem));
+        input["Tags"] = new JsonArray(new JsonObject { ["Key"] = "env", ["Value"] = "test" });
+        var arn = (await _acm.CallAsync("ImportCertificate", input)).AssertOk().GetProperty("CertificateArn").GetString()!;
+        JsonObject Arn() => new() { ["CertificateArn"] = arn };
+
+        var got = (await _acm.CallAsync("GetCertificate", Arn())).AssertOk();
+        Assert.StartsWith("-----BEGIN CERTIFICATE-----", got.GetProperty("Certificate").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, got.GetProperty("CertificateChain").GetString()!.Split("BEGIN CERTIFICATE").Length - 1);
+
+        var addTags = Arn();
+        addTags["Tags"] = new JsonArray(new JsonObject { ["Key"] = "team", ["Value"] = "edge" });
+        Assert.Equal("{}", (await _acm.CallAsync("AddTagsToCertificate", addTags)).Body);
+        var tags = (await _acm.CallAsync("ListTagsForCertificate", Arn())).AssertOk().GetProperty("Tags");
+        Assert.Equal(["env", "team"], tags.EnumerateArray().Select(t => t.GetProperty("Key").GetString()));
+        var removeTags = Arn();
+        removeTags["Tags"] = new JsonArray(new JsonObject { ["Key"] = "env" }, new JsonObject { ["Key"] = "team" });
+        Assert.Equal("{}", (await _acm.CallAsync("RemoveTagsFromCertificate", removeTags)).Body);
+        Assert.False((await _acm.CallAsync("ListTagsForCertificate", Arn())).AssertOk().TryGetProperty("Tags", out _));
+
+        var summaries = (await _acm.CallAsync("ListCertificates", new JsonObject { ["CertificateStatuses"] = new JsonArray("ISSUED") }))
+            .AssertOk().GetProperty("CertificateSummaryList");
+        var summary = Assert.Single(summaries.EnumerateArray(), s => s.GetProperty("CertificateArn").GetString() == arn);
+        Assert.Equal("IMPORTED", summary.GetProperty("Type").GetString());
+        Assert.Equal("ISSUED", summary.GetProperty("Status").GetString());
+
+        Assert.Equal("{}", (await _acm.CallAsync("DeleteCertificate", Arn())).Body);
+        var message = (await _acm.CallAsync("DescribeCertificate", Arn())).AssertError(AcmErrorCodes.ResourceNotFoundException);
+        Assert.Equal($"Could not find certificate {arn} in account {Elbe.Model.Identifiers.Arns.DefaultAccountId}.", message);
+    }
+
+    [Fact]
     public async Task Requests_signed_for_another_service_or_with_a_wrong_key_are_refused()
     {
         var wrongService = await _acm.CallAsync("ListCertificates", service: "elasticloadbalancing");

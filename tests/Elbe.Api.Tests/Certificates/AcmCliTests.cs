@@ -70,7 +70,7 @@ public sealed class AcmCliTests(ApiServerFixture server) : IClassFixture<ApiServ
 
         (await Cli.RunAsync("acm", "delete-certificate", "--certificate-arn", arn)).AssertSuccess();
         var gone = (await Cli.RunAsync("acm", "describe-certificate", "--certificate-arn", arn)).AssertError(AcmErrorCodes.ResourceNotFoundException);
-        Assert.Contains($"Could not find certificate {arn}.", gone.Stderr, StringComparison.Ordinal);
+        Assert.Matches($@"Could not find certificate {System.Text.RegularExpressions.Regex.Escape(arn)} in account \d{{12}}\.", gone.Stderr);
         (await Cli.RunAsync("acm", "get-certificate", "--certificate-arn", arn)).AssertError(AcmErrorCodes.ResourceNotFoundException);
         (await Cli.RunAsync("acm", "delete-certificate", "--certificate-arn", arn)).AssertError(AcmErrorCodes.ResourceNotFoundException);
     }
@@ -136,8 +136,9 @@ public sealed class AcmCliTests(ApiServerFixture server) : IClassFixture<ApiServ
         Assert.Equal(2, Assert.Single(await AppliedAsync(arn)).Version);
 
         var unknown = arn[..^12] + "000000000000";
-        (await Cli.RunAsync("acm", "import-certificate", "--certificate", _files.Write(second.CertificatePem), "--private-key", _files.Write(second.PrivateKeyPem),
+        var notFound = (await Cli.RunAsync("acm", "import-certificate", "--certificate", _files.Write(second.CertificatePem), "--private-key", _files.Write(second.PrivateKeyPem),
             "--certificate-arn", unknown)).AssertError(AcmErrorCodes.ResourceNotFoundException);
+        Assert.Contains($"Could not find certificate {unknown}.", notFound.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -114,6 +114,19 @@ public sealed class CertificateStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_missing_key_file_stops_the_store_from_opening_and_says_which()
+    {
+        string arn;
+        using (var store = Open())
+            arn = await Import(store, TestCertificates.SelfSigned());
+        var file = new PrivateKeyFiles(_data.Path).PathOf(arn, 1);
+        File.Delete(file);
+        var error = Assert.Throws<InvalidDataException>(Open);
+        Assert.Contains(arn, error.Message, StringComparison.Ordinal);
+        Assert.Contains(file, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Import_commits_through_the_store_and_raises_changed()
     {
         var store = new InMemoryConfigurationStore();

@@ -121,6 +121,20 @@ public sealed class CfnTemplate
         return this;
     }
 
+    /// <summary>An AWS::ElasticLoadBalancingV2::ListenerCertificate adding certificates (imported ARNs) to a listener's SNI list.</summary>
+    public CfnTemplate ListenerCertificates(string name, IEnumerable<string> certificateArns, string listener = DefaultHttpsListener)
+    {
+        var yaml = new StringBuilder()
+            .Append($"  {name}:\n")
+            .Append("    Type: AWS::ElasticLoadBalancingV2::ListenerCertificate\n")
+            .Append("    Properties:\n")
+            .Append($"      ListenerArn: !Ref {listener}\n")
+            .Append("      Certificates:\n");
+        foreach (var arn in certificateArns) yaml.Append($"        - CertificateArn: {Quote(arn)}\n");
+        resources.Add(yaml.ToString());
+        return this;
+    }
+
     public CfnTemplate Rule(string name, int priority, string conditions, string actions, string listener = DefaultListener)
     {
         resources.Add(

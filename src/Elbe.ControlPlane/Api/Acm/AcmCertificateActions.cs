@@ -36,7 +36,7 @@ public static class AcmCertificateActions
     {
         var arn = call.Request.Arn();
         var configuration = call.Store.Current;
-        var certificate = CertificateLookup.Find(configuration, arn);
+        var certificate = CertificateLookup.Find(configuration, arn, call.AccountId);
         var details = CertificateDetails.Of(certificate);
         var inUseBy = CertificateLookup.InUseBy(configuration, arn);
         return Result(w =>
@@ -111,7 +111,7 @@ public static class AcmCertificateActions
 
     public static Task<Action<Utf8JsonWriter>?> GetCertificateAsync(AcmCall call)
     {
-        var certificate = CertificateLookup.Find(call.Store.Current, call.Request.Arn());
+        var certificate = CertificateLookup.Find(call.Store.Current, call.Request.Arn(), call.AccountId);
         return Result(w =>
         {
             w.WriteString("Certificate", certificate.CertificatePem);
@@ -126,7 +126,7 @@ public static class AcmCertificateActions
         await call.Store.MutateAsync(configuration =>
         {
             var index = CertificateImport.IndexOf(configuration.Certificates, arn);
-            if (index < 0) throw AcmException.NotFound(arn);
+            if (index < 0) throw AcmException.NotFound(arn, call.AccountId);
             if (CertificateLookup.InUseBy(configuration, arn).Count > 0)
                 throw new AcmException(AcmErrorCodes.ResourceInUseException, $"Certificate {arn} in account {call.AccountId} is in use.");
             return (configuration with { Certificates = configuration.Certificates.RemoveAt(index) }, true);

@@ -13,7 +13,7 @@ public static class AcmTagActions
         await call.Store.MutateAsync(configuration =>
         {
             var index = CertificateImport.IndexOf(configuration.Certificates, arn);
-            if (index < 0) throw AcmException.NotFound(arn);
+            if (index < 0) throw AcmException.NotFound(arn, call.AccountId);
             var certificate = configuration.Certificates[index];
             var tagged = certificate with { Tags = AcmTags.Merge(certificate.Tags, tags, arn) };
             return (configuration with { Certificates = configuration.Certificates.SetItem(index, tagged) }, true);
@@ -28,7 +28,7 @@ public static class AcmTagActions
         await call.Store.MutateAsync(configuration =>
         {
             var index = CertificateImport.IndexOf(configuration.Certificates, arn);
-            if (index < 0) throw AcmException.NotFound(arn);
+            if (index < 0) throw AcmException.NotFound(arn, call.AccountId);
             var certificate = configuration.Certificates[index];
             var untagged = certificate with { Tags = AcmTags.Remove(certificate.Tags, tags) };
             return (configuration with { Certificates = configuration.Certificates.SetItem(index, untagged) }, true);
@@ -38,7 +38,7 @@ public static class AcmTagActions
 
     public static Task<Action<Utf8JsonWriter>?> ListTagsForCertificateAsync(AcmCall call)
     {
-        var certificate = CertificateLookup.Find(call.Store.Current, call.Request.Arn());
+        var certificate = CertificateLookup.Find(call.Store.Current, call.Request.Arn(), call.AccountId);
         return Task.FromResult<Action<Utf8JsonWriter>?>(w =>
         {
             if (certificate.Tags.IsEmpty) return;

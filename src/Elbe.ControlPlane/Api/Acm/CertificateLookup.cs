@@ -6,11 +6,11 @@ namespace Elbe.ControlPlane.Api.Acm;
 /// <summary>Finding a certificate by ARN and the load balancers whose listeners use it.</summary>
 public static class CertificateLookup
 {
-    public static Certificate Find(ElbeConfiguration configuration, string arn)
+    public static Certificate Find(ElbeConfiguration configuration, string arn, string accountId)
     {
         foreach (var certificate in configuration.Certificates)
             if (certificate.Arn == arn) return certificate;
-        throw AcmException.NotFound(arn);
+        throw AcmException.NotFound(arn, accountId);
     }
 
     /// <summary>ACM's InUseBy for a certificate on load balancers: the ARNs of the load balancers with a listener naming it, each once.</summary>
@@ -19,7 +19,7 @@ public static class CertificateLookup
         var users = new List<string>();
         foreach (var listener in configuration.Listeners)
         {
-            if (!listener.CertificateArns.Contains(arn) && !listener.AdditionalCertificateArns.Contains(arn)) continue;
+            if (!ListenerCertificates.All(listener).Contains(arn)) continue;
             if (!users.Contains(listener.LoadBalancerArn)) users.Add(listener.LoadBalancerArn);
         }
         return users;

@@ -60,13 +60,14 @@ public sealed class ListenerTls
     public static ListenerTls? Compile(Listener listener, bool http2, ServerCertificateCache certificates, IReadOnlyList<TrustStore> trustStores, ILogger logger)
     {
         var loaded = new List<ServerCertificate>();
-        foreach (var arn in listener.CertificateArns.Concat(listener.AdditionalCertificateArns))
+        // The default certificate must load: it is index 0, what clients without a matching name get.
+        if (listener.CertificateArns.IsDefaultOrEmpty || certificates.Find(listener.CertificateArns[0]) is null)
+            return null;
+        foreach (var arn in ListenerCertificates.All(listener))
         {
             if (certificates.Find(arn) is { } certificate) { if (!loaded.Contains(certificate)) loaded.Add(certificate); }
             else logger.LogWarning("Listener {Arn}: certificate {Certificate} is not available", listener.Arn, arn);
         }
-        if (loaded.Count == 0 || listener.CertificateArns.IsEmpty || certificates.Find(listener.CertificateArns[0]) is null)
-            return null;
 
         var authentication = listener.MutualAuthentication;
         var mode = authentication?.Mode switch
