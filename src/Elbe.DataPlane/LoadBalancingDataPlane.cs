@@ -491,7 +491,6 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
             _groups.Clear();
         }
         _forwarder.Dispose();
-        _probe.Dispose();
         _sticky.Dispose();
         _disposing.Dispose();
         await _services.DisposeAsync();

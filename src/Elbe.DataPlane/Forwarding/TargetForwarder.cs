@@ -17,9 +17,6 @@ namespace Elbe.DataPlane.Forwarding;
 /// </summary>
 public sealed class TargetForwarder(IHttpForwarder forwarder) : IDisposable
 {
-    /// <summary>Target connect timeout (ALB: 10 s, then 504).</summary>
-    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
-
     // One pool per back-end TLS policy, shared by every listener: keep-alive connections to a target are reused
     // across clients, as ALB does. A pool serves both HTTP versions and both schemes, since connections are pooled
     // per scheme, host and port, and the version is chosen per request.
@@ -34,7 +31,9 @@ public sealed class TargetForwarder(IHttpForwarder forwarder) : IDisposable
         UseCookies = false,
         EnableMultipleHttp2Connections = true,
         ActivityHeadersPropagator = null,
-        ConnectTimeout = ConnectTimeout,
+        ConnectTimeout = TargetConnection.SetupTimeout,
+        ConnectCallback = TargetConnection.ConnectAsync,
+        PlaintextStreamFilter = TargetConnection.DisarmHandshakeDeadline,
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(55),
         SslOptions = TargetTlsOptions.For(tlsPolicy),
     });
@@ -43,7 +42,7 @@ public sealed class TargetForwarder(IHttpForwarder forwarder) : IDisposable
     {
         var requests = listener.TargetRequests;
         var prefix = group.TargetsUseTls ? target.TlsDestinationPrefix : target.DestinationPrefix;
-        var client = requests.TlsPolicy.Name == SslPolicies.Tls13BackendPolicyName ? _tls13PolicyClient : _defaultPolicyClient;
+        var client = requests.UsesTls13BackendPolicy ? _tls13PolicyClient : _defaultPolicyClient;
         target.RequestStarted();
         ForwarderError error;
         try
@@ -63,6 +62,7 @@ public sealed class TargetForwarder(IHttpForwarder forwarder) : IDisposable
         var status = error switch
         {
             ForwarderError.RequestTimedOut => 504,
+            // A connect timeout is a 504; the handler's own timeout past a connected socket is a stalled TLS handshake: 502.
             ForwarderError.Request when IsConnectTimeout(exception) => 504,
             ForwarderError.NoAvailableDestinations => 503,
             // The client went away: ALB logs 460 and nobody sees a response.
@@ -81,7 +81,7 @@ public sealed class TargetForwarder(IHttpForwarder forwarder) : IDisposable
     private static bool IsConnectTimeout(Exception? exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
-            if (e is TimeoutException) return true;
+            if (e is TargetConnectTimeoutException) return true;
         return false;
     }
 

@@ -16,13 +16,13 @@ public sealed class TargetRequestConfigs
     {
         Http1 = new ForwarderRequestConfig { ActivityTimeout = idleTimeout, Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
         Http2 = new ForwarderRequestConfig { ActivityTimeout = idleTimeout, Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
-        TlsPolicy = SslPolicies.BackendPolicyFor(listenerSslPolicy);
+        UsesTls13BackendPolicy = SslPolicies.BackendPolicyFor(listenerSslPolicy).Name == SslPolicies.Tls13BackendPolicyName;
     }
 
     public ForwarderRequestConfig Http1 { get; }
     public ForwarderRequestConfig Http2 { get; }
-    /// <summary>The back-end policy for HTTPS targets: the TLS 1.3 one behind a listener with a TLS 1.3 policy, the default otherwise.</summary>
-    public SslPolicy TlsPolicy { get; }
+    /// <summary>HTTPS targets get the TLS 1.3 back-end policy behind a listener with a TLS 1.3 policy, the default one otherwise.</summary>
+    public bool UsesTls13BackendPolicy { get; }
 
     public ForwarderRequestConfig For(TargetProtocolVersion version) => version.UsesHttp2() ? Http2 : Http1;
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using Elbe.DataPlane.Forwarding;
 using Elbe.Model.Security;
 using Elbe.Routing.Grpc;
@@ -15,7 +16,7 @@ namespace Elbe.DataPlane.Health;
 /// groups) are a POST of an empty message to the path, judged by grpc-status. HTTPS checks never validate the
 /// target's certificate.
 /// </summary>
-public sealed class HealthCheckProbe : IDisposable
+public sealed class HealthCheckProbe
 {
     private static readonly ProductInfoHeaderValue UserAgent = new("ELB-HealthChecker", "2.0");
     private static readonly MediaTypeHeaderValue GrpcContentType = new("application/grpc");
@@ -24,27 +25,30 @@ public sealed class HealthCheckProbe : IDisposable
     // A health answer's body is read only to reach gRPC trailers; more than this is not a health answer.
     private const int MaxBodyBytes = 64 * 1024;
 
-    // Connections are never reused: every check must prove the target still accepts connections.
-    private readonly HttpMessageInvoker _client = new(new SocketsHttpHandler
-    {
-        UseProxy = false,
-        UseCookies = false,
-        AllowAutoRedirect = false,
-        PooledConnectionLifetime = TimeSpan.Zero,
-        ConnectTimeout = TimeSpan.FromSeconds(10),
-        ActivityHeadersPropagator = null,
-        SslOptions = TargetTlsOptions.For(SslPolicies.Find(SslPolicies.BackendPolicyName)!),
-    });
+    private static readonly System.Net.Security.SslClientAuthenticationOptions TlsOptions = TargetTlsOptions.For(SslPolicies.Find(SslPolicies.BackendPolicyName)!);
 
     public async Task<HealthCheckOutcome> CheckAsync(string address, int port, HealthCheckRequest check, CancellationToken cancellationToken)
     {
         var host = address.Contains(':') ? $"[{address}]:{port}" : $"{address}:{port}";
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(check.Timeout);
+        // Every check proves the target still accepts connections: it opens its own and closes it when done. Closing
+        // the socket is what ends an HTTP/2 connection too, which a disposed handler may leave open.
+        using var connection = new CheckConnection();
+        using var client = new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            UseCookies = false,
+            AllowAutoRedirect = false,
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            ConnectCallback = connection.ConnectAsync,
+            ActivityHeadersPropagator = null,
+            SslOptions = TlsOptions,
+        });
         try
         {
             using var request = NewRequest(check, (check.UseTls ? "https://" : "http://") + host + check.Path);
-            using var response = await _client.SendAsync(request, timeoutSource.Token);
+            using var response = await client.SendAsync(request, timeoutSource.Token);
             var code = check.IsGrpc ? await GrpcStatusAsync(response, timeoutSource.Token) : (int)response.StatusCode;
             return check.Matcher.Matches(code) ? HealthCheckOutcome.Success : HealthCheckOutcome.CodeMismatch(code);
         }
@@ -114,5 +118,27 @@ public sealed class HealthCheckProbe : IDisposable
         }
     }
 
-    public void Dispose() => _client.Dispose();
+    /// <summary>The one TCP connection a check uses, closed with the check.</summary>
+    private sealed class CheckConnection : IDisposable
+    {
+        private Socket? _socket;
+
+        public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+        {
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+            _socket = socket;
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+
+        public void Dispose() => _socket?.Dispose();
+    }
 }

@@ -8,7 +8,7 @@ namespace Elbe.DataPlane.Listeners;
 /// <summary>
 /// Replaces the responses Kestrel writes by itself, for requests it refuses before any application code runs
 /// (a malformed request line, a Transfer-Encoding it cannot frame, a request line or headers over its limits, a
-/// client idle mid-request), with the response ALB gives: its status, its small HTML page, Server: awselb/2.0.
+/// client idle mid-request, an HTTP/2 preface), with the response ALB gives: its status, its small HTML page, Server: awselb/2.0.
 /// Kestrel has no hook for these, so the connection's output is watched instead: while no request is in the
 /// application, whatever is written is Kestrel's own and is held until flushed, then inspected.
 /// While a request is in the application, writes go straight through.
@@ -56,10 +56,18 @@ public sealed class RejectionRewritingWriter(PipeWriter inner, ConnectionActivit
     {
         if (_held is not { WrittenCount: > 0 } held) return;
         var written = held.WrittenSpan;
-        var replacement = StatusOfKestrelResponse(written) is { } status ? AlbResponse(AlbStatusFor(status)) : null;
+        var replacement = IsHttp11RequiredGoAway(written) ? AlbResponse(505)
+            : StatusOfKestrelResponse(written) is { } status ? AlbResponse(AlbStatusFor(status)) : null;
         inner.Write(replacement ?? written);
         held.ResetWrittenCount();
     }
+
+    /// <summary>
+    /// Kestrel's answer to an HTTP/2 preface on an HTTP/1-only connection: one HTTP/2 GOAWAY frame (type 7, 8-byte
+    /// payload) with error HTTP_1_1_REQUIRED (0xd). ALB answers this unexpected version with 505 (section 1.14).
+    /// </summary>
+    private static bool IsHttp11RequiredGoAway(ReadOnlySpan<byte> written) =>
+        written.Length == 17 && written[..5].SequenceEqual("\0\0\u0008\u0007\0"u8) && written[13..].SequenceEqual("\0\0\0\u000d"u8);
 
     /// <summary>The status of a response head "HTTP/1.x NNN ..." that is an error, else null.</summary>
     private static int? StatusOfKestrelResponse(ReadOnlySpan<byte> written)

@@ -25,9 +25,7 @@ public sealed class GrpcHealthCheckTests
         await using var elbe = await ElbeHarness.StartAsync(template.ToString());
 
         await elbe.WaitForHealthyAsync("Default", backend.Port);
-        var wantsOk = await elbe.WaitForTargetStateAsync("WantsOk", backend.Port, "unhealthy");
-        Assert.Equal("Target.ResponseCodeMismatch", wantsOk.TargetHealth.Reason);
-        Assert.Equal("Health checks failed with these codes: [12]", wantsOk.TargetHealth.Description);
+        await UnhealthyReason.WaitAsync(elbe, "WantsOk", backend.Port, "Target.ResponseCodeMismatch", "Health checks failed with these codes: [12]");
         Assert.Equal(0, backend.PlainRequests);
     }
 
@@ -46,12 +44,28 @@ public sealed class GrpcHealthCheckTests
         Assert.StartsWith("POST HTTP/2 application/grpc ELB-HealthChecker/2.0 https=False", backend.LastHealthCheck);
 
         backend.SetHealthy(false);
-        var sick = await elbe.WaitForTargetStateAsync("Rpc", backend.Port, "unhealthy");
-        Assert.Equal("Target.ResponseCodeMismatch", sick.TargetHealth.Reason);
-        Assert.Equal("Health checks failed with these codes: [14]", sick.TargetHealth.Description);
+        await UnhealthyReason.WaitAsync(elbe, "Rpc", backend.Port, "Target.ResponseCodeMismatch", "Health checks failed with these codes: [14]");
 
         backend.SetHealthy(true);
         await elbe.WaitForTargetStateAsync("Rpc", backend.Port, "healthy");
+    }
+
+    [Fact]
+    public async Task Every_grpc_check_closes_its_http2_connection()
+    {
+        await using var backend = await GrpcBackend.StartAsync("a");
+        var template = new CfnTemplate()
+            .LoadBalancer()
+            .TargetGroup("Rpc", [backend.Port], protocolVersion: "GRPC",
+                healthCheck: new HealthCheckTemplate { Path = TestGrpcMethods.CheckPath, MatcherGrpcCode = "0" })
+            .Listener(CfnActions.Forward("Rpc"));
+        await using var elbe = await ElbeHarness.StartAsync(template.ToString());
+        await elbe.WaitForHealthyAsync("Rpc", backend.Port);
+        await Eventually.TrueAsync(() => backend.HealthChecks >= 8, $"Only {backend.HealthChecks} checks arrived.");
+
+        // Between checks nothing stays open; connections left behind would only pile up.
+        await Eventually.TrueAsync(() => backend.OpenConnections == 0,
+            $"Health checks keep {backend.OpenConnections} connections open after {backend.HealthChecks} checks.");
     }
 
     [Fact]
@@ -65,7 +79,6 @@ public sealed class GrpcHealthCheckTests
             .Listener(CfnActions.Forward("Rpc"));
         await using var elbe = await ElbeHarness.StartAsync(template.ToString());
 
-        var health = await elbe.WaitForTargetStateAsync("Rpc", backend.Port, "unhealthy");
-        Assert.Equal("Target.FailedHealthChecks", health.TargetHealth.Reason);
+        await UnhealthyReason.WaitAsync(elbe, "Rpc", backend.Port, "Target.FailedHealthChecks");
     }
 }

@@ -9,11 +9,15 @@ namespace Elbe.EndToEnd.Tests.Grpc;
 /// One Elbe server with an HTTPS listener (a self-signed certificate imported as ACM would take it) in front of
 /// target groups of every protocol version. The listener's default action forwards to the GRPC group "Rpc"; the
 /// request header x-route (gRPC metadata) picks another group: "empty" (GRPC, no targets), "refused" (GRPC, a closed
-/// port), "secure" (HTTPS GRPC group, TLS target), "plain" (HTTP1 group), "two" (HTTP2 group).
+/// port), "secure" (HTTPS GRPC group, TLS target), "secureplain" (HTTPS HTTP1 group, the same TLS target), "plain"
+/// (HTTP1 group), "two" (HTTP2 group). A second HTTPS listener on <see cref="Tls13Port"/> has a TLS 1.3 security
+/// policy and forwards to "secureplain".
 /// </summary>
 public sealed class GrpcListenerFixture : IAsyncLifetime
 {
     public const int Port = CfnTemplate.HttpsListenerPort;
+    public const int Tls13Port = CfnTemplate.HttpsListenerPort + 1;
+    public const string Tls13Policy = "ELBSecurityPolicy-TLS13-1-2-2021-06";
     public const string RouteHeader = "x-route";
 
     private ElbeHarness? harness;
@@ -42,34 +46,41 @@ public sealed class GrpcListenerFixture : IAsyncLifetime
 
         await harness.WaitForHealthyAsync("Rpc", Rpc.Port);
         await harness.WaitForHealthyAsync("SecureRpc", Secure.Port);
+        await harness.WaitForHealthyAsync("SecurePlain", Secure.Port);
         await harness.WaitForHealthyAsync("Plain", Plain.Port);
         await harness.WaitForHealthyAsync("Two", Two.Port);
     }
 
     private CfnTemplate TargetGroups()
     {
-        var rpcCheck = new HealthCheckTemplate { Path = TestGrpcMethods.CheckPath, MatcherGrpcCode = "0" };
+        // Timeouts at 0.4 s (scaled) rather than 0.2 s: TLS and HTTP/2 set-up on a busy machine should not fail checks.
+        var httpCheck = new HealthCheckTemplate { TimeoutSeconds = 4 };
+        var rpcCheck = httpCheck with { Path = TestGrpcMethods.CheckPath, MatcherGrpcCode = "0" };
         return new CfnTemplate()
             .LoadBalancer()
             .TargetGroup("Rpc", [Rpc.Port], protocolVersion: "GRPC", healthCheck: rpcCheck)
             .TargetGroup("Empty", [], protocolVersion: "GRPC", healthCheck: rpcCheck)
             .TargetGroup("Refused", [ClosedPort.Find()], protocolVersion: "GRPC", healthCheck: rpcCheck)
             .TargetGroup("SecureRpc", [Secure.Port], protocol: "HTTPS", protocolVersion: "GRPC", healthCheck: rpcCheck with { Protocol = "HTTPS" })
-            .TargetGroup("Plain", [Plain.Port])
-            .TargetGroup("Two", [Two.Port], protocolVersion: "HTTP2");
+            .TargetGroup("SecurePlain", [Secure.Port], protocol: "HTTPS", healthCheck: httpCheck with { Protocol = "HTTPS" })
+            .TargetGroup("Plain", [Plain.Port], healthCheck: httpCheck)
+            .TargetGroup("Two", [Two.Port], protocolVersion: "HTTP2", healthCheck: httpCheck);
     }
 
     private string WithHttpsListener(string certificateArn)
     {
         var template = TargetGroups();
-        foreach (var (route, group, priority) in new[] { ("empty", "Empty", 10), ("refused", "Refused", 20), ("secure", "SecureRpc", 30), ("plain", "Plain", 40), ("two", "Two", 50) })
+        foreach (var (route, group, priority) in new[] { ("empty", "Empty", 10), ("refused", "Refused", 20), ("secure", "SecureRpc", 30), ("plain", "Plain", 40), ("two", "Two", 50), ("secureplain", "SecurePlain", 60) })
             template.Rule($"Route{group}", priority, $"""
                 - Field: http-header
                   HttpHeaderConfig:
                     HttpHeaderName: {RouteHeader}
                     Values: [{route}]
                 """, CfnActions.Forward(group), listener: CfnTemplate.DefaultHttpsListener);
-        return template.HttpsListener(CfnActions.Forward("Rpc"), certificateArn).ToString();
+        return template
+            .HttpsListener(CfnActions.Forward("Rpc"), certificateArn)
+            .HttpsListener(CfnActions.Forward("SecurePlain"), certificateArn, name: "Strict", port: Tls13Port, sslPolicy: Tls13Policy)
+            .ToString();
     }
 
     /// <summary>A gRPC channel to the listener, trusting its certificate and no other.</summary>
@@ -84,13 +95,13 @@ public sealed class GrpcListenerFixture : IAsyncLifetime
     });
 
     /// <summary>An HTTP client of a chosen HTTP version to the listener, trusting its certificate.</summary>
-    public HttpClient HttpClient(Version version) => new(new SocketsHttpHandler
+    public HttpClient HttpClient(Version version, int port = Port) => new(new SocketsHttpHandler
     {
         ConnectTimeout = TimeSpan.FromSeconds(5),
         SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => Trusts(certificate) },
     })
     {
-        BaseAddress = Address,
+        BaseAddress = new Uri($"https://{Harness.NodeAddress()}:{port}"),
         DefaultRequestVersion = version,
         DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
         Timeout = BoundHttpClient.RequestTimeout,

@@ -68,6 +68,14 @@ public sealed class GrpcTests(GrpcListenerFixture fixture) : IClassFixture<GrpcL
     }
 
     [Fact]
+    public async Task A_grpc_call_to_an_http2_group_reaches_a_target_that_speaks_grpc()
+    {
+        using var channel = fixture.Channel();
+        var reply = await channel.CreateCallInvoker().AsyncUnaryCall(TestGrpcMethods.Echo, null, GrpcListenerFixture.Route("two"), "plain h2");
+        Assert.Equal("two:plain h2", reply);
+    }
+
+    [Fact]
     public async Task A_group_without_targets_answers_unavailable_as_a_grpc_status()
     {
         using var channel = fixture.Channel();
@@ -85,6 +93,22 @@ public sealed class GrpcTests(GrpcListenerFixture fixture) : IClassFixture<GrpcL
             await channel.CreateCallInvoker().AsyncUnaryCall(TestGrpcMethods.Echo, null, GrpcListenerFixture.Route("refused"), "hello"));
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
         Assert.Equal("502 Bad Gateway", error.Status.Detail);
+    }
+
+    [Fact]
+    public async Task A_request_refused_before_routing_is_a_grpc_status_too()
+    {
+        using var channel = fixture.Channel();
+        var callsBefore = fixture.Rpc.Calls;
+        // More than 30 addresses in X-Forwarded-For: ALB's 463, decided before any rule or target.
+        var options = new CallOptions(
+            headers: new Metadata { { "x-forwarded-for", string.Join(", ", Enumerable.Range(1, 31).Select(i => $"10.0.0.{i}")) } },
+            deadline: DateTime.UtcNow.AddSeconds(15));
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            await channel.CreateCallInvoker().AsyncUnaryCall(TestGrpcMethods.Echo, null, options, "hello"));
+        Assert.Equal(StatusCode.Unknown, error.StatusCode);
+        Assert.Equal("463 Bad Request", error.Status.Detail);
+        Assert.Equal(callsBefore, fixture.Rpc.Calls);
     }
 
     [Fact]
@@ -144,6 +168,24 @@ public sealed class GrpcTests(GrpcListenerFixture fixture) : IClassFixture<GrpcL
         using var response = await client.SendAsync(Routed(HttpVersion.Version11, "two"));
         Assert.Equal(new Version(1, 1), response.Version);
         Assert.Equal(464, (int)response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Tls_to_targets_follows_the_back_end_policy_the_listener_policy_selects()
+    {
+        // ELBSecurityPolicy-2016-08 (behind default listeners) stops at TLS 1.2; behind a TLS 1.3 listener policy ALB
+        // uses ELBSecurityPolicy-TLS13-1-0-2021-06, which offers TLS 1.3.
+        using var client = fixture.HttpClient(HttpVersion.Version11);
+        using (var viaDefault = await client.SendAsync(Routed(HttpVersion.Version11, "secureplain")))
+        {
+            Assert.Equal("backend=secure protocol=HTTP/1.1 https=True", await viaDefault.Content.ReadAsStringAsync());
+            Assert.Equal("Tls12", viaDefault.Headers.GetValues("X-Tls-Protocol").Single());
+        }
+
+        using var strictClient = fixture.HttpClient(HttpVersion.Version11, GrpcListenerFixture.Tls13Port);
+        using var viaStrict = await strictClient.GetAsync("/page");
+        Assert.Equal("backend=secure protocol=HTTP/1.1 https=True", await viaStrict.Content.ReadAsStringAsync());
+        Assert.Equal("Tls13", viaStrict.Headers.GetValues("X-Tls-Protocol").Single());
     }
 
     /// <summary>A GET of /page in exactly this HTTP version, routed by the x-route header (a message's version is its own, not the client's default).</summary>

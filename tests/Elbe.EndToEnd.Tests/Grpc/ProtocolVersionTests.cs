@@ -56,8 +56,8 @@ public sealed class ProtocolVersionTests
             .Listener(CfnActions.Forward("Plain"));
         await using var elbe = await ElbeHarness.StartAsync(template.ToString());
 
-        var health = await elbe.WaitForTargetStateAsync("Plain", h2.Port, "unhealthy");
-        Assert.NotEqual("Target.Timeout", health.TargetHealth.Reason);
+        // Kestrel's HTTP/2-only endpoint answers an HTTP/1.1 request with a bare 400.
+        await UnhealthyReason.WaitAsync(elbe, "Plain", h2.Port, "Target.ResponseCodeMismatch", "Health checks failed with these codes: [400]");
     }
 
     [Fact]
@@ -89,6 +89,55 @@ public sealed class ProtocolVersionTests
         await elbe.WaitForHealthyAsync("Secure", secure.Port);
 
         Assert.StartsWith("POST HTTP/2 application/grpc ELB-HealthChecker/2.0 https=True", secure.LastHealthCheck);
+    }
+
+    [Fact]
+    public async Task An_https_group_whose_target_does_not_speak_tls_answers_502()
+    {
+        await using var plain = await GrpcBackend.StartAsync("plain", HttpProtocols.Http1);
+        var template = new CfnTemplate()
+            .LoadBalancer()
+            .TargetGroup("Secure", [plain.Port], protocol: "HTTPS", healthCheck: new HealthCheckTemplate { Protocol = "HTTPS" })
+            .Listener(CfnActions.Forward("Secure"));
+        await using var elbe = await ElbeHarness.StartAsync(template.ToString());
+        await UnhealthyReason.WaitAsync(elbe, "Secure", plain.Port, "Target.FailedHealthChecks");
+
+        // Its only target is unhealthy, so the group fails open and the failed handshake is the client's 502.
+        using var response = await elbe.GetAsync("/hello");
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal(0, plain.PlainRequests);
+    }
+
+    [Fact]
+    public async Task A_target_that_never_finishes_the_tls_handshake_answers_502_after_the_handshake_timeout()
+    {
+        await using var silent = SilentTcpTarget.Start();
+        var template = new CfnTemplate()
+            .LoadBalancer()
+            .TargetGroup("Secure", [silent.Port], protocol: "HTTPS", healthCheck: new HealthCheckTemplate { Protocol = "HTTPS" })
+            .Listener(CfnActions.Forward("Secure"));
+        await using var elbe = await ElbeHarness.StartAsync(template.ToString());
+        await elbe.WaitForTargetStateAsync("Secure", silent.Port, "unhealthy");
+
+        // The group fails open; the connection is accepted but TLS never completes: 502, where a connect timeout would be 504.
+        using var response = await elbe.GetAsync("/hello");
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_http2_preface_on_an_http_listener_answers_505()
+    {
+        await using var backend = await GrpcBackend.StartAsync("plain", HttpProtocols.Http1);
+        var template = new CfnTemplate()
+            .LoadBalancer()
+            .TargetGroup("Plain", [backend.Port])
+            .Listener(CfnActions.Forward("Plain"));
+        await using var elbe = await ElbeHarness.StartAsync(template.ToString());
+
+        var response = await RawHttpExchange.SendAsync(elbe.NodeAddress(), CfnTemplate.ListenerPort, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+        Assert.Equal(505, response.StatusCode);
+        Assert.Contains("505 HTTP Version Not Supported", response.Body);
+        Assert.Equal(0, backend.PlainRequests);
     }
 
     private static string PathIs(string pattern) =>

@@ -14,7 +14,8 @@ namespace Elbe.EndToEnd.Tests.Infrastructure;
 /// A real Grpc.AspNetCore target on 127.0.0.1 with a random port, speaking the HTTP versions a test chooses
 /// (HTTP/2 only is cleartext prior knowledge, as ALB speaks to HTTP2 and GRPC groups), with or without TLS on a
 /// self-signed certificate. It serves <see cref="TestGrpcService"/>, and answers any other request with plain
-/// text naming itself and how the request arrived, so protocol-version tests can use it without gRPC.
+/// text naming itself and how the request arrived (and the TLS version in X-Tls-Protocol), so protocol-version tests
+/// can use it without gRPC.
 /// </summary>
 public sealed class GrpcBackend : IAsyncDisposable
 {
@@ -22,6 +23,7 @@ public sealed class GrpcBackend : IAsyncDisposable
     private int calls;
     private int healthChecks;
     private int plainRequests;
+    private int openConnections;
     private volatile bool healthy = true;
     private volatile string? lastHealthCheck;
 
@@ -39,6 +41,8 @@ public sealed class GrpcBackend : IAsyncDisposable
     public int HealthChecks => Volatile.Read(ref healthChecks);
     /// <summary>Requests that were not gRPC, except HTTP health checks of /health.</summary>
     public int PlainRequests => Volatile.Read(ref plainRequests);
+    /// <summary>TCP connections open right now, whatever they carry.</summary>
+    public int OpenConnections => Volatile.Read(ref openConnections);
     public bool Healthy => healthy;
     /// <summary>"{method} {protocol} {content-type} {user-agent} https={bool}" of the latest gRPC health check.</summary>
     public string? LastHealthCheck => lastHealthCheck;
@@ -64,6 +68,12 @@ public sealed class GrpcBackend : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
         {
             listen.Protocols = protocols;
+            listen.Use(next => async connection =>
+            {
+                Interlocked.Increment(ref backend.openConnections);
+                try { await next(connection); }
+                finally { Interlocked.Decrement(ref backend.openConnections); }
+            });
             if (certificate is not null) listen.UseHttps(certificate);
         }));
         builder.Services.AddGrpc();
@@ -73,7 +83,13 @@ public sealed class GrpcBackend : IAsyncDisposable
         app.MapFallback(async context =>
         {
             if (context.Request.Path != BackendServer.HealthPath) Interlocked.Increment(ref backend.plainRequests);
+            // Read the request before answering, as applications do. An HTTP/2 server that answers before the body
+            // arrives resets the unread request stream, and the forwarder can then reset the client's stream too (seen
+            // intermittently with a POST to an HTTP/2 group); that race is not what these tests are about.
+            await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
             context.Response.Headers["X-Backend"] = backend.Name;
+            if (context.Features.Get<Microsoft.AspNetCore.Connections.Features.ITlsHandshakeFeature>() is { } tls)
+                context.Response.Headers["X-Tls-Protocol"] = tls.Protocol.ToString();
             context.Response.ContentType = "text/plain";
             await context.Response.WriteAsync($"backend={backend.Name} protocol={context.Request.Protocol} https={context.Request.IsHttps}");
         });
