@@ -38,6 +38,8 @@ if (args[2] == "idle")
 
 // Warm-up: tiered compilation and pools settle before counting.
 await RunWrkAsync(args[1], 2, args[3..]);
+using var sampler = new Elbe.Bench.AllocationProbe.AllocationSampler();
+sampler.Counting = true;
 GC.Collect();
 var bytesBefore = GC.GetTotalAllocatedBytes(precise: true);
 var gen0Before = GC.CollectionCount(0);
@@ -45,8 +47,11 @@ var gen1Before = GC.CollectionCount(1);
 var gen2Before = GC.CollectionCount(2);
 var requests = await RunWrkAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), args[3..]);
 var bytes = GC.GetTotalAllocatedBytes(precise: true) - bytesBefore;
+sampler.Counting = false;
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"{requests} requests, {bytes / Math.Max(1, requests)} bytes allocated per request, GCs gen0 {GC.CollectionCount(0) - gen0Before} gen1 {GC.CollectionCount(1) - gen1Before} gen2 {GC.CollectionCount(2) - gen2Before}"));
+foreach (var (type, share) in sampler.Top(25))
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {share,6:P1}  ~{share * bytes / Math.Max(1, requests),6:F0} B/request  {type}"));
 data.Delete(recursive: true);
 return 0;
 
