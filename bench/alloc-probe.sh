@@ -15,14 +15,16 @@ case "$MODE" in
     *) echo "alloc-probe.sh: plain, rules or sticky" >&2; exit 2 ;;
 esac
 rm -rf "$RUN"; mkdir -p "$RUN"/{target/body,www}
-sed -e "s|@RUN@|$RUN|g" "$BENCH/conf/target-nginx.conf" > "$RUN/target/nginx.conf"
+# Elbe in-process uses the default subnets (nodes from 127.1.1.4); the targets go beside them, as in run.sh.
+sed -e "s|@RUN@|$RUN|g" -e "s|@TARGET@|127.1.1.200|g" "$BENCH/conf/target-nginx.conf" > "$RUN/target/nginx.conf"
+sed -e "s|@TARGET@|127.1.1.200|g" "$BENCH/conf/elbe.yaml" > "$RUN/elbe.yaml"
 nginx -p "$RUN/target" -c "$RUN/target/nginx.conf" -g 'daemon off;' > "$RUN/target.log" 2>&1 &
 TARGET=$!
 trap 'kill -TERM $TARGET 2>/dev/null || true' EXIT
 dotnet publish "$BENCH/AllocationProbe" -c Release -o "$BENCH/out/probe" --nologo -v quiet
 if [ "$SECONDS_RUN" = idle ]; then
     ulimit -n 20000 2>/dev/null || true
-    "$BENCH/out/probe/allocation-probe" "$BENCH/conf/elbe.yaml" "$URL" idle "${2:-8000}" "$BENCH/load/idle_connections.py"
+    "$BENCH/out/probe/allocation-probe" "$RUN/elbe.yaml" "$URL" idle "${2:-8000}" "$BENCH/load/idle_connections.py"
 else
-    "$BENCH/out/probe/allocation-probe" "$BENCH/conf/elbe.yaml" "$URL" "$SECONDS_RUN" -t2 -c64 "${EXTRA[@]}"
+    "$BENCH/out/probe/allocation-probe" "$RUN/elbe.yaml" "$URL" "$SECONDS_RUN" -t2 -c64 "${EXTRA[@]}"
 fi
