@@ -5,22 +5,23 @@
 set -euo pipefail
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 RUN="${BENCH_RUN_DIR:-$BENCH/logs}/alloc"
+OCTET="${BENCH_LOOPBACK_OCTET:-1}"   # as in run.sh: nodes on 127.N.1.4, targets on 127.N.1.200
+TARGET="127.$OCTET.1.200"
 SECONDS_RUN="${1:-5}"
 MODE="${2:-rules}"
 [ "$SECONDS_RUN" = idle ] && MODE=plain
 case "$MODE" in
-    plain) URL=http://127.1.1.4:8080/; EXTRA=() ;;
-    rules) URL=http://127.1.1.4:8081/static/app.js; EXTRA=() ;;
-    sticky) URL=http://127.1.1.4:8082/; EXTRA=(-s "$BENCH/load/sticky.lua") ;;
+    plain) URL=http://127.$OCTET.1.4:8080/; EXTRA=() ;;
+    rules) URL=http://127.$OCTET.1.4:8081/static/app.js; EXTRA=() ;;
+    sticky) URL=http://127.$OCTET.1.4:8082/; EXTRA=(-s "$BENCH/load/sticky.lua") ;;
     *) echo "alloc-probe.sh: plain, rules or sticky" >&2; exit 2 ;;
 esac
 rm -rf "$RUN"; mkdir -p "$RUN"/{target/body,www}
-# Elbe in-process uses the default subnets (nodes from 127.1.1.4); the targets go beside them, as in run.sh.
-sed -e "s|@RUN@|$RUN|g" -e "s|@TARGET@|127.1.1.200|g" "$BENCH/conf/target-nginx.conf" > "$RUN/target/nginx.conf"
-sed -e "s|@TARGET@|127.1.1.200|g" "$BENCH/conf/elbe.yaml" > "$RUN/elbe.yaml"
+sed -e "s|@RUN@|$RUN|g" -e "s|@TARGET@|$TARGET|g" "$BENCH/conf/target-nginx.conf" > "$RUN/target/nginx.conf"
+sed -e "s|@TARGET@|$TARGET|g" "$BENCH/conf/elbe.yaml" > "$RUN/elbe.yaml"
 nginx -p "$RUN/target" -c "$RUN/target/nginx.conf" -g 'daemon off;' > "$RUN/target.log" 2>&1 &
-TARGET=$!
-trap 'kill -TERM $TARGET 2>/dev/null || true' EXIT
+TARGET_PID=$!
+trap 'kill -TERM $TARGET_PID 2>/dev/null || true' EXIT
 dotnet publish "$BENCH/AllocationProbe" -c Release -o "$BENCH/out/probe" --nologo -v quiet
 if [ "$SECONDS_RUN" = idle ]; then
     ulimit -n 20000 2>/dev/null || true

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Elbe.Hosting;
+using Elbe.Model.Resources;
 
 // Counts what Elbe allocates per forwarded request: hosts an ElbeServer in this process (no API, no logging),
 // drives it with wrk from outside (so the client allocates nothing here), and divides the bytes this process
@@ -16,7 +17,15 @@ if (args.Length < 3)
     return 2;
 }
 var data = Directory.CreateTempSubdirectory("elbe-allocation-probe-");
-await using var server = await ElbeServer.StartAsync(new ElbeServerOptions { ConfigPath = args[0], DataDirectory = data.FullName });
+// BENCH_LOOPBACK_OCTET moves the nodes to 127.N.1.4 as in run.sh, so the probe can run beside a benchmark.
+var octet = Environment.GetEnvironmentVariable("BENCH_LOOPBACK_OCTET");
+IReadOnlyList<Subnet>? subnets = octet is null ? null :
+[
+    new("subnet-0000000000000000a", "us-east-1a", $"127.{octet}.1.0/24"),
+    new("subnet-0000000000000000b", "us-east-1b", $"127.{octet}.2.0/24"),
+    new("subnet-0000000000000000c", "us-east-1c", $"127.{octet}.3.0/24"),
+];
+await using var server = await ElbeServer.StartAsync(new ElbeServerOptions { ConfigPath = args[0], DataDirectory = data.FullName, Subnets = subnets });
 if (args[2] == "idle")
 {
     await RunWrkAsync(args[1], 2, ["-t1", "-c8"]);
