@@ -190,9 +190,9 @@ require_free() {
         exit 1
     fi
 }
-# Waits (10 s at most) for URL to answer 200; returns 1 if it never does.
+# Waits (30 s at most: a cold .NET start on a loaded machine is slow) for URL to answer 200; 1 if it never does.
 answers_200() {
-    for _ in $(seq 100); do
+    for _ in $(seq 300); do
         [ "$(curl -sk -o /dev/null -w '%{http_code}' --max-time 2 "$1")" = 200 ] && return 0
         sleep 0.1
     done
