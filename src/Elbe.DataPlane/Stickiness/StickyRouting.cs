@@ -58,21 +58,20 @@ public sealed class StickyRouting : IDisposable
     public TargetState? StuckTarget(HttpContext context, TargetGroupRuntime group, TargetCandidateSet routable, TargetGroupSettings settings, out DateTimeOffset issuedAt)
     {
         issuedAt = default;
-        var cookies = context.Request.Cookies;
         var now = DateTimeOffset.UtcNow;
         if (settings.StickinessType != "app_cookie")
         {
             // When both arrive, AWSALBCORS wins. Decoded without strings: this runs on every sticky request.
-            var lbValue = cookies[StickinessCookieNames.LbCors] ?? cookies[StickinessCookieNames.Lb];
             Span<char> endpoint = stackalloc char[MaxEndpointLength];
-            if (lbValue is null || !_lb.TryDecodeFor(lbValue, group.Arn, now, settings.StickinessDuration, endpoint, out var length, out var issued)
+            if (!CookieHeaderLookup.TryGetFirst(context.Request, StickinessCookieNames.LbCors, StickinessCookieNames.Lb, out var lbValue)
+                || !_lb.TryDecodeFor(lbValue, group.Arn, now, settings.StickinessDuration, endpoint, out var length, out var issued)
                 || !routable.TryGetRoutable(endpoint[..length], out var stuck))
                 return null;
             issuedAt = issued;
             return stuck;
         }
 
-        var value = AppCookieValue(cookies);
+        var value = AppCookieValue(context.Request.Cookies);
         if (value is null || !_app.TryDecode(value, now, settings.StickinessDuration, out var sticky) || sticky.AppCookieName != settings.AppCookieName)
             return null;
         if (sticky.TargetGroupId != group.Arn || !routable.TryGetRoutable(sticky.Endpoint, out var target)) return null;
