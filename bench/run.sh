@@ -12,7 +12,7 @@
 #   --elbe-dll    run this already built elbe.dll with `dotnet` instead of publishing src/Elbe
 #   --report-only render the report again from the last run's results (bench/logs)
 # env: DURATION (s, default 5), WARMUP (s, default 1), ROUNDS (default 2), IDLE_CONNECTIONS (default 8000),
-#      BENCH_RUN_DIR (scratch directory, default bench/logs)
+#      BENCH_RUN_DIR (scratch directory, default bench/logs), BENCH_LOOPBACK_OCTET (N below, default 1)
 set -euo pipefail
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -41,6 +41,12 @@ if [ -n "$QUICK" ]; then
 fi
 DURATION="${DURATION:-5}"; WARMUP="${WARMUP:-1}"; ROUNDS="${ROUNDS:-2}"; IDLE_CONNECTIONS="${IDLE_CONNECTIONS:-8000}"
 REPORT="${REPORT:-$BENCH/RESULTS.md}"
+# Elbe and the targets live in 127.N.0.0/16: targets on 127.N.1.200, Elbe's nodes from 127.N.1.4 (its subnets
+# mapped there by a server config), its API on 127.N.0.10. Another N lets a second run (the smoke test of another
+# checkout's test suite) go on beside this one. HAProxy, nginx and YARP listen on 127.0.0.1 (full runs only).
+OCTET="${BENCH_LOOPBACK_OCTET:-1}"
+TARGET="127.$OCTET.1.200"
+ELBE_API="127.$OCTET.0.10:4599"
 
 log() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
 note() { printf '%s\n' "$*" >&2; printf '%s\n' "$*" >> "$RUN/notes.txt"; }
@@ -113,8 +119,8 @@ done
 
 # --- where each proxy listens --------------------------------------------------------------------------------
 # Each proxy has one port per family: base + 0 plain, 1 rules, 2 sticky, 3 https, 4 tcp, 5 udp.
-# Elbe's ALB node is 127.1.1.4 (first node of conf/elbe.yaml's ALB); its NLB node comes from the API.
-declare -A HOST=([elbe]=127.1.1.4 [haproxy]=127.0.0.1 [nginx]=127.0.0.1 [yarp]=127.0.0.1)
+# Elbe's ALB node is 127.N.1.4 (first node of conf/elbe.yaml's ALB); its NLB node comes from the API.
+declare -A HOST=([elbe]=127.$OCTET.1.4 [haproxy]=127.0.0.1 [nginx]=127.0.0.1 [yarp]=127.0.0.1)
 declare -A BASE=([elbe]=8080 [haproxy]=8180 [nginx]=8280 [yarp]=8380)
 declare -A OFFSET=([plain]=0 [rules]=1 [sticky]=2 [https]=3 [tcp]=4 [udp]=5)
 declare -A LABEL=([elbe]="**Elbe**" [haproxy]="HAProxy 2 threads" [nginx]="nginx 2 workers" [yarp]="stock YARP")
@@ -164,7 +170,7 @@ head -c 16777216 /dev/zero | tr '\0' 'x' > "$RUN/www/16m"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=bench.elbe.test \
     -keyout "$RUN/tls/key.pem" -out "$RUN/tls/cert.pem" 2>/dev/null
 cat "$RUN/tls/cert.pem" "$RUN/tls/key.pem" > "$RUN/tls/haproxy.pem"
-render() { sed -e "s|@RUN@|$RUN|g" -e "s|@BENCH@|$BENCH|g" "$1"; }
+render() { sed -e "s|@RUN@|$RUN|g" -e "s|@BENCH@|$BENCH|g" -e "s|@TARGET@|$TARGET|g" "$1"; }
 
 # --- processes -------------------------------------------------------------------------------------------------
 declare -A PID=()
@@ -184,9 +190,9 @@ require_free() {
         exit 1
     fi
 }
-# Waits (10 s at most) for URL to answer 200; returns 1 if it never does.
+# Waits (30 s at most: a cold .NET start on a loaded machine is slow) for URL to answer 200; 1 if it never does.
 answers_200() {
-    for _ in $(seq 100); do
+    for _ in $(seq 300); do
         [ "$(curl -sk -o /dev/null -w '%{http_code}' --max-time 2 "$1")" = 200 ] && return 0
         sleep 0.1
     done
@@ -204,15 +210,15 @@ start() { # name command... ; output to RUN/name.log
     PID[$name]=$!
 }
 
-log "targets: nginx on 127.0.0.1:9101 and :9102"
-require_free 127.0.0.1:9101; require_free 127.0.0.1:9102
+log "targets: nginx on $TARGET:9101 and :9102"
+require_free "$TARGET:9101"; require_free "$TARGET:9102"
 render "$BENCH/conf/target-nginx.conf" > "$RUN/target/nginx.conf"
 if [[ " ${CAN[nginx]} " == *" nlb "* ]]; then
     { echo "load_module $NGINX_STREAM;"; cat "$RUN/target/nginx.conf"; render "$BENCH/conf/target-nginx-stream.conf"; } > "$RUN/target/nginx.conf.new"
     mv "$RUN/target/nginx.conf.new" "$RUN/target/nginx.conf"
 fi
 start target nginx -p "$RUN/target" -c "$RUN/target/nginx.conf" -g 'daemon off;'
-answers_200 http://127.0.0.1:9101/ || { echo "run.sh: the nginx target did not start; see $RUN/target.log" >&2; exit 1; }
+answers_200 "http://$TARGET:9101/" || { echo "run.sh: the nginx target did not start; see $RUN/target.log" >&2; exit 1; }
 
 for proxy in $PROXIES; do
     for family in plain rules sticky; do require_free "$(endpoint "$proxy" "$family")"; done
@@ -220,8 +226,13 @@ for proxy in $PROXIES; do
         elbe)
             log "Elbe ($(basename "${ELBE_CMD[-1]}"), template conf/elbe.yaml)"
             render "$BENCH/conf/elbe.yaml" > "$RUN/elbe.yaml"
+            printf 'subnets:\n' > "$RUN/server.yaml"
+            for zone in a b c; do
+                printf '  - { SubnetId: subnet-0000000000000000%s, AvailabilityZone: us-east-1%s, CidrBlock: 127.%s.%s.0/24 }\n' \
+                    "$zone" "$zone" "$OCTET" "$(( $(printf '%d' "'$zone") - 96 ))" >> "$RUN/server.yaml"
+            done
             export ELBE_ACCESS_KEY_ID=AKIDBENCHBENCHBENCH0 ELBE_SECRET_ACCESS_KEY=bench-secret-bench-secret-bench-secret0
-            start elbe "${ELBE_CMD[@]}" serve --config "$RUN/elbe.yaml" --data "$RUN/elbe-data" --api 127.0.0.1:4599 ;;
+            start elbe "${ELBE_CMD[@]}" serve --config "$RUN/elbe.yaml" --server-config "$RUN/server.yaml" --data "$RUN/elbe-data" --api "$ELBE_API" ;;
         haproxy)
             log "HAProxy"
             render "$BENCH/conf/haproxy.cfg" > "$RUN/haproxy.cfg"
@@ -236,7 +247,7 @@ for proxy in $PROXIES; do
             start nginx nginx -p "$RUN/nginx-proxy" -c "$RUN/nginx-proxy/nginx.conf" -g 'daemon off;' ;;
         yarp)
             log "stock YARP"
-            start yarp "$OUT/yarp/stock-yarp" 127.0.0.1 "${BASE[yarp]}" "$RUN/tls/cert.pem" "$RUN/tls/key.pem" http://127.0.0.1:9101 http://127.0.0.1:9102 ;;
+            start yarp "$OUT/yarp/stock-yarp" 127.0.0.1 "${BASE[yarp]}" "$RUN/tls/cert.pem" "$RUN/tls/key.pem" "http://$TARGET:9101" "http://$TARGET:9102" ;;
         *) echo "run.sh: unknown proxy $proxy" >&2; exit 2 ;;
     esac
 done
@@ -249,7 +260,7 @@ done
 aws_elbe() {
     AWS_ACCESS_KEY_ID=$ELBE_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY=$ELBE_SECRET_ACCESS_KEY AWS_DEFAULT_REGION=us-east-1 \
     AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true AWS_PAGER="" \
-    AWS_MAX_ATTEMPTS=1 aws "$@" --endpoint-url http://127.0.0.1:4599 --output text 2>> "$RUN/aws.log"
+    AWS_MAX_ATTEMPTS=1 aws "$@" --endpoint-url "http://$ELBE_API" --output text 2>> "$RUN/aws.log"
 }
 needs() { # does some selected scenario need Elbe feature $1?
     local s
@@ -282,14 +293,14 @@ if [[ " $PROXIES " == *" elbe "* ]] && { needs nlb || needs nlb-udp; }; then
     tcp_tg=$(aws_elbe elbv2 create-target-group --name bench-tcp --protocol TCP --port 9101 --target-type ip --vpc-id "$vpc" \
         --query 'TargetGroups[0].TargetGroupArn' || true)
     if [ -n "$nlb" ] && [ -n "$ELBE_NLB_HOST" ] && [ "$ELBE_NLB_HOST" != None ] && [ -n "$tcp_tg" ] \
-        && aws_elbe elbv2 register-targets --target-group-arn "$tcp_tg" --targets Id=127.0.0.1,Port=9101 Id=127.0.0.1,Port=9102 \
+        && aws_elbe elbv2 register-targets --target-group-arn "$tcp_tg" --targets "Id=$TARGET,Port=9101" "Id=$TARGET,Port=9102" \
         && aws_elbe elbv2 create-listener --load-balancer-arn "$nlb" --protocol TCP --port "$(( BASE[elbe] + OFFSET[tcp] ))" \
             --default-actions "Type=forward,TargetGroupArn=$tcp_tg" > /dev/null \
         && answers_200 "http://$(endpoint elbe tcp)/"; then
         CAN[elbe]+=" nlb"
         udp_tg=$(aws_elbe elbv2 create-target-group --name bench-udp --protocol UDP --port 9103 --target-type ip --vpc-id "$vpc" \
             --health-check-protocol HTTP --health-check-port 9101 --query 'TargetGroups[0].TargetGroupArn' || true)
-        if [ -n "$udp_tg" ] && aws_elbe elbv2 register-targets --target-group-arn "$udp_tg" --targets Id=127.0.0.1,Port=9103 \
+        if [ -n "$udp_tg" ] && aws_elbe elbv2 register-targets --target-group-arn "$udp_tg" --targets "Id=$TARGET,Port=9103" \
             && aws_elbe elbv2 create-listener --load-balancer-arn "$nlb" --protocol UDP --port "$(( BASE[elbe] + OFFSET[udp] ))" \
                 --default-actions "Type=forward,TargetGroupArn=$udp_tg" > /dev/null; then
             CAN[elbe]+=" nlb-udp"

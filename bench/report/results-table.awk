@@ -51,7 +51,8 @@ END {
                 errors[name, p], cpu[name, p], per, rss[name, p] / 1024
         }
         print ""
-        printf "| ratio | %s | p50 | p99 | CPU per request |\n", unit
+        per_unit = unit == "req/s" ? "request" : unit == "MB/s" ? "MB" : "datagram"
+        printf "| ratio | %s | p50 | p99 | CPU per %s |\n", unit, per_unit
         print "|---|---:|---:|---:|---:|"
         for (r = 2; r <= count_proxies; r++) {
             p = proxies[r]

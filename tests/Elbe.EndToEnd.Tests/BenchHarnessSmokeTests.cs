@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Elbe.EndToEnd.Tests.Infrastructure;
 
 namespace Elbe.EndToEnd.Tests;
 
@@ -33,6 +34,8 @@ public sealed class BenchHarnessSmokeTests
                      })
                 start.ArgumentList.Add(argument);
             start.Environment["BENCH_RUN_DIR"] = Path.Combine(scratch.FullName, "run");
+            // Elbe, its API and the targets in this suite's own loopback slice, clear of other suites and of a benchmark.
+            start.Environment["BENCH_LOOPBACK_OCTET"] = LoopbackSubnets.Allocate().Octet.ToString(CultureInfo.InvariantCulture);
 
             using var process = Process.Start(start)!;
             var output = process.StandardOutput.ReadToEndAsync();

@@ -20,6 +20,9 @@ public sealed class StickyRouting : IDisposable
     private readonly AppCookieCodec _app;
     private readonly TargetGroupCookieCodec _group;
 
+    /// <summary>Longer than any target's "address:port" ("[" + IPv6 + "]:" + port is 47).</summary>
+    private const int MaxEndpointLength = 128;
+
     public StickyRouting()
     {
         _lb = new LbCookieCodec(_cipher);
@@ -55,21 +58,22 @@ public sealed class StickyRouting : IDisposable
     public TargetState? StuckTarget(HttpContext context, TargetGroupRuntime group, TargetCandidateSet routable, TargetGroupSettings settings, out DateTimeOffset issuedAt)
     {
         issuedAt = default;
-        var cookies = context.Request.Cookies;
         var now = DateTimeOffset.UtcNow;
-        StickyTarget sticky;
-        if (settings.StickinessType == "app_cookie")
+        if (settings.StickinessType != "app_cookie")
         {
-            var value = AppCookieValue(cookies);
-            if (value is null || !_app.TryDecode(value, now, settings.StickinessDuration, out sticky) || sticky.AppCookieName != settings.AppCookieName)
+            // When both arrive, AWSALBCORS wins. Decoded without strings: this runs on every sticky request.
+            Span<char> endpoint = stackalloc char[MaxEndpointLength];
+            if (!CookieHeaderLookup.TryGetFirst(context.Request, StickinessCookieNames.LbCors, StickinessCookieNames.Lb, out var lbValue)
+                || !_lb.TryDecodeFor(lbValue, group.Arn, now, settings.StickinessDuration, endpoint, out var length, out var issued)
+                || !routable.TryGetRoutable(endpoint[..length], out var stuck))
                 return null;
+            issuedAt = issued;
+            return stuck;
         }
-        else
-        {
-            // When both arrive, AWSALBCORS wins.
-            var value = cookies[StickinessCookieNames.LbCors] ?? cookies[StickinessCookieNames.Lb];
-            if (value is null || !_lb.TryDecode(value, now, settings.StickinessDuration, out sticky)) return null;
-        }
+
+        var value = AppCookieValue(context.Request.Cookies);
+        if (value is null || !_app.TryDecode(value, now, settings.StickinessDuration, out var sticky) || sticky.AppCookieName != settings.AppCookieName)
+            return null;
         if (sticky.TargetGroupId != group.Arn || !routable.TryGetRoutable(sticky.Endpoint, out var target)) return null;
         issuedAt = sticky.IssuedAt;
         return target;

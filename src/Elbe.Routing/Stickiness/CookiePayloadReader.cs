@@ -25,10 +25,19 @@ internal ref struct CookiePayloadReader(ReadOnlySpan<byte> payload)
     public bool TryReadString(out string text)
     {
         text = "";
+        if (!TryReadUtf8(out var bytes)) return false;
+        text = Encoding.UTF8.GetString(bytes);
+        return true;
+    }
+
+    /// <summary>A string field as its UTF-8 bytes, for readers that compare or copy it without a string.</summary>
+    public bool TryReadUtf8(out ReadOnlySpan<byte> bytes)
+    {
+        bytes = default;
         if (_payload.Length - _position < 2) return false;
         int length = BinaryPrimitives.ReadUInt16BigEndian(_payload[_position..]);
         if (_payload.Length - _position - 2 < length) return false;
-        text = Encoding.UTF8.GetString(_payload.Slice(_position + 2, length));
+        bytes = _payload.Slice(_position + 2, length);
         _position += 2 + length;
         return true;
     }

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Elbe.Routing.Stickiness;
 
 /// <summary>
@@ -35,6 +37,31 @@ public sealed class LbCookieCodec(StickinessCookieCipher cipher)
         if (!reader.TryReadHeader(out var issuedAt) || !StickinessDuration.IsLive(issuedAt, now, duration)) return false;
         if (!reader.TryReadString(out var targetGroupId) || !reader.TryReadString(out var endpoint) || !reader.AtEnd) return false;
         sticky = new StickyTarget(targetGroupId, endpoint, issuedAt);
+        return true;
+    }
+
+    /// <summary>
+    /// <see cref="TryDecode"/> for the request path, without strings: true when the value is live and names
+    /// <paramref name="targetGroupId"/>; the target's "address:port" is decoded into <paramref name="endpoint"/>
+    /// (false when it does not fit, which no routable target's endpoint fails to).
+    /// </summary>
+    public bool TryDecodeFor(ReadOnlySpan<char> value, string targetGroupId, DateTimeOffset now, TimeSpan duration,
+        Span<char> endpoint, out int endpointLength, out DateTimeOffset issuedAt)
+    {
+        endpointLength = 0;
+        issuedAt = default;
+        int max = StickinessCookieCipher.MaxPlaintextLength(value.Length);
+        Span<byte> plaintext = max <= 1024 ? stackalloc byte[max] : new byte[max];
+        if (!cipher.TryOpen(value, Purpose, plaintext, out int written)) return false;
+
+        var reader = new CookiePayloadReader(plaintext[..written]);
+        if (!reader.TryReadHeader(out var issued) || !StickinessDuration.IsLive(issued, now, duration)) return false;
+        if (!reader.TryReadUtf8(out var group) || !reader.TryReadUtf8(out var target) || !reader.AtEnd) return false;
+        // Decoded as TryDecode decodes them, so both accept exactly the same cookies.
+        Span<char> groupChars = group.Length <= 512 ? stackalloc char[group.Length] : new char[group.Length];
+        if (!groupChars[..Encoding.UTF8.GetChars(group, groupChars)].SequenceEqual(targetGroupId)) return false;
+        if (!Encoding.UTF8.TryGetChars(target, endpoint, out endpointLength)) return false;
+        issuedAt = issued;
         return true;
     }
 }

@@ -24,6 +24,24 @@ public sealed class StickinessCookieTests : IDisposable
     }
 
     [Fact]
+    public void Lb_cookie_decodes_for_its_target_group_without_strings_as_it_decodes_with_them()
+    {
+        var codec = new LbCookieCodec(_cipher);
+        var value = codec.Encode(TargetGroupArn, "[2001:db8::1]:443", Now);
+        Span<char> endpoint = stackalloc char[64];
+
+        Assert.True(codec.TryDecodeFor(value, TargetGroupArn, Now.AddHours(23), OneDay, endpoint, out var length, out var issuedAt));
+        Assert.Equal("[2001:db8::1]:443", endpoint[..length].ToString());
+        Assert.Equal(Now, issuedAt);
+
+        Assert.False(codec.TryDecodeFor(value, TargetGroupArn + "0", Now, OneDay, endpoint, out _, out _));
+        Assert.False(codec.TryDecodeFor(value, TargetGroupArn[..^1], Now, OneDay, endpoint, out _, out _));
+        Assert.False(codec.TryDecodeFor(value, TargetGroupArn, Now.AddDays(1).AddSeconds(1), OneDay, endpoint, out _, out _));
+        Assert.False(codec.TryDecodeFor(value[..^2] + (value[^2] == 'A' ? "BA" : "AA"), TargetGroupArn, Now, OneDay, endpoint, out _, out _));
+        Assert.False(codec.TryDecodeFor(value, TargetGroupArn, Now, OneDay, stackalloc char[8], out _, out _));
+    }
+
+    [Fact]
     public void Values_are_cookie_safe_base64url()
     {
         var value = new LbCookieCodec(_cipher).Encode(TargetGroupArn, "[2001:db8::1]:443", Now);
