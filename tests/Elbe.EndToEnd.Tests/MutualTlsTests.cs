@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Elbe.EndToEnd.Tests.Infrastructure;
+using Elbe.Tests.Certificates;
 
 namespace Elbe.EndToEnd.Tests;
 

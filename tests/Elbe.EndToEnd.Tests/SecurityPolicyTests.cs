@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Elbe.EndToEnd.Tests.Infrastructure;
 using Elbe.Model.Security;
+using Elbe.Tests.Certificates;
 
 namespace Elbe.EndToEnd.Tests;
 

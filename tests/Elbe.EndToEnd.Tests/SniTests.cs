@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Elbe.EndToEnd.Tests.Infrastructure;
+using Elbe.Tests.Certificates;
 
 namespace Elbe.EndToEnd.Tests;
 
@@ -26,8 +27,8 @@ public sealed partial class SniTests
     public async Task Among_certificates_for_the_same_name_ecdsa_is_preferred_unless_the_client_cannot_use_it()
     {
         await using var setup = await StartWithCertificatesAsync(
-            TestCertificates.Server("both-rsa", ["both.example.com"], TestKeyType.Rsa),
-            TestCertificates.Server("both-ecdsa", ["both.example.com"], TestKeyType.Ecdsa));
+            TestCertificates.Server("both-rsa", ["both.example.com"], TestKeyType.Rsa2048),
+            TestCertificates.Server("both-ecdsa", ["both.example.com"], TestKeyType.EcP256));
 
         var preferred = await PresentedSubjectAsync(setup, "-servername", "both.example.com");
         var rsaOnlyClient = await PresentedSubjectAsync(setup, "-servername", "both.example.com", "-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256");
@@ -60,7 +61,7 @@ public sealed partial class SniTests
             var listed = new List<string>
             {
                 await setup.ImportAsync(TestCertificates.Server("api.example.com")),
-                await setup.ImportAsync(TestCertificates.Server("apps-wildcard", ["*.apps.example.com"], TestKeyType.Ecdsa)),
+                await setup.ImportAsync(TestCertificates.Server("apps-wildcard", ["*.apps.example.com"], TestKeyType.EcP256)),
             };
             foreach (var extra in extras) listed.Add(await setup.ImportAsync(extra));
             await setup.AddHttpsListenerAsync(defaultArn);

@@ -6,6 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Elbe.DataPlane.Listeners.Tls;
 using Elbe.EndToEnd.Tests.Infrastructure;
+using Elbe.Tests.Certificates;
 
 namespace Elbe.EndToEnd.Tests;
 

@@ -133,7 +133,7 @@ public sealed class AcmApiTests(ApiServerFixture server) : IClassFixture<ApiServ
         await harness.RestartAsync();
 
         var detail = (await acm.CallAsync("DescribeCertificate", new JsonObject { ["CertificateArn"] = arn })).AssertOk().GetProperty("Certificate");
-        Assert.Equal(rotated.Serial, detail.GetProperty("Serial").GetString()!.Replace(":", "").ToUpperInvariant());
+        Assert.Equal(rotated.SerialNumber, detail.GetProperty("Serial").GetString()!.Replace(":", "").ToUpperInvariant());
         var stored = Assert.Single(harness.Server.Configuration.Certificates);
         Assert.Equal(2, stored.Version);
         using var withKey = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(stored.CertificatePem, stored.PrivateKeyPem);

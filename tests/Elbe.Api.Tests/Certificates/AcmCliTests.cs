@@ -50,7 +50,7 @@ public sealed class AcmCliTests(ApiServerFixture server) : IClassFixture<ApiServ
         Assert.Equal("SHA256WITHECDSA", detail.GetProperty("SignatureAlgorithm").GetString());
         Assert.Equal("CN=chain.example.com", detail.GetProperty("Subject").GetString());
         Assert.Equal("Elbe Test Intermediate", detail.GetProperty("Issuer").GetString());
-        Assert.Equal(string.Join(':', Convert.FromHexString(generated.Serial).Select(b => b.ToString("x2"))), detail.GetProperty("Serial").GetString());
+        Assert.Equal(string.Join(':', Convert.FromHexString(generated.SerialNumber).Select(b => b.ToString("x2"))), detail.GetProperty("Serial").GetString());
         Assert.Empty(detail.GetProperty("InUseBy").EnumerateArray());
         // The CLI prints ACM's epoch-second timestamps as ISO 8601.
         Assert.InRange(Time(detail, "ImportedAt").ToUnixTimeSeconds(), before, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
@@ -132,7 +132,7 @@ public sealed class AcmCliTests(ApiServerFixture server) : IClassFixture<ApiServ
 
         var detail = (await Cli.RunAsync("acm", "describe-certificate", "--certificate-arn", arn)).AssertSuccess().Json.GetProperty("Certificate");
         Assert.Equal("EC-prime256v1", detail.GetProperty("KeyAlgorithm").GetString());
-        Assert.Equal(second.Serial, detail.GetProperty("Serial").GetString()!.Replace(":", "").ToUpperInvariant());
+        Assert.Equal(second.SerialNumber, detail.GetProperty("Serial").GetString()!.Replace(":", "").ToUpperInvariant());
         Assert.Equal(2, Assert.Single(await AppliedAsync(arn)).Version);
 
         var unknown = arn[..^12] + "000000000000";

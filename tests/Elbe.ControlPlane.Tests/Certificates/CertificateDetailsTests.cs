@@ -17,7 +17,7 @@ public sealed class CertificateDetailsTests
         Assert.Equal("www.example.com", details.DomainName);
         Assert.Equal(["www.example.com", "*.example.com"], details.SubjectAlternativeNames);
         Assert.Matches("^[0-9a-f]{2}(:[0-9a-f]{2})+$", details.Serial);
-        Assert.Equal(generated.Serial, details.Serial.Replace(":", "", StringComparison.Ordinal).ToUpperInvariant());
+        Assert.Equal(generated.SerialNumber, details.Serial.Replace(":", "", StringComparison.Ordinal).ToUpperInvariant());
         Assert.Equal("EC_prime256v1", details.KeyAlgorithm);
         Assert.Equal("EC-prime256v1", details.KeyAlgorithmWithHyphen);
         Assert.Equal("SHA256WITHECDSA", details.SignatureAlgorithm);

@@ -25,7 +25,7 @@ public sealed class CertificateImportValidatorTests
         Assert.Equal("", valid.CertificateChainPem);
         using var parsed = X509Certificate2.CreateFromPem(valid.CertificatePem, valid.PrivateKeyPem);
         Assert.True(parsed.HasPrivateKey);
-        Assert.Equal(generated.Serial, parsed.SerialNumber);
+        Assert.Equal(generated.SerialNumber, parsed.SerialNumber);
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public sealed class CertificateStoreTests : IDisposable
         Assert.Equal([new Tag("env", "test")], certificate.Tags.ToArray());
         Assert.Contains("BEGIN PRIVATE KEY", certificate.PrivateKeyPem, StringComparison.Ordinal);
         using var parsed = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(certificate.CertificatePem, certificate.PrivateKeyPem);
-        Assert.Equal(generated.Serial, parsed.SerialNumber);
+        Assert.Equal(generated.SerialNumber, parsed.SerialNumber);
         Assert.Contains("CERTIFICATE", certificate.CertificateChainPem, StringComparison.Ordinal);
     }
 
@@ -88,7 +88,7 @@ public sealed class CertificateStoreTests : IDisposable
         var certificate = Assert.Single(reopened.Current.Certificates);
         Assert.Equal(2, certificate.Version);
         using var parsed = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(certificate.CertificatePem, certificate.PrivateKeyPem);
-        Assert.Equal(second.Serial, parsed.SerialNumber);
+        Assert.Equal(second.SerialNumber, parsed.SerialNumber);
     }
 
     [Fact]

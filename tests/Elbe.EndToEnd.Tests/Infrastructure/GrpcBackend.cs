@@ -1,4 +1,5 @@
 using System.Net;
+using Elbe.Tests.Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -62,7 +63,7 @@ public sealed class GrpcBackend : IAsyncDisposable
     public static async Task<GrpcBackend> StartAsync(string name, HttpProtocols protocols = HttpProtocols.Http2, bool tls = false)
     {
         var backend = new GrpcBackend(name, tls);
-        var certificate = tls ? TestCertificates.Server("target.elbe.test", keyType: TestKeyType.Ecdsa).Certificate : null;
+        var certificate = tls ? TestCertificates.Server("target.elbe.test", keyType: TestKeyType.EcP256).Certificate : null;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>

@@ -1,5 +1,6 @@
 using System.Net.Security;
 using System.Text.Json;
+using Elbe.Tests.Certificates;
 
 namespace Elbe.EndToEnd.Tests.Infrastructure;
 

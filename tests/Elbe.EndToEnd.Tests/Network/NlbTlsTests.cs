@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Elbe.EndToEnd.Tests.Infrastructure;
+using Elbe.Tests.Certificates;
 
 namespace Elbe.EndToEnd.Tests.Network;
 
