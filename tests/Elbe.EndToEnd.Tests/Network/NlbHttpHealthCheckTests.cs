@@ -2,9 +2,21 @@ using Elbe.EndToEnd.Tests.Infrastructure;
 
 namespace Elbe.EndToEnd.Tests.Network;
 
-/// <summary>HTTP and HTTPS health checks of an NLB's TCP, UDP and TCP_UDP target groups (fact sheet 0.4, 2.6; API reference section 6).</summary>
+/// <summary>HTTP and HTTPS health checks of an NLB's TCP, TLS, UDP and TCP_UDP target groups (fact sheet 0.4, 2.6; API reference section 6).</summary>
 public class NlbHttpHealthCheckTests
 {
+    // The checks go to HealthCheckPort, never to the traffic port, so nothing need listen there.
+    private const int TrafficPort = 9;
+
+    private static NlbTemplate Template(string protocol, string checkProtocol, HttpHealthTarget check) => new NlbTemplate
+    {
+        Protocol = protocol,
+        TargetProtocol = protocol,
+        HealthCheckProtocol = checkProtocol,
+        HealthCheckPath = "/ready",
+        HealthCheckPort = check.Port,
+    }.WithTargets(TrafficPort);
+
     [Theory]
     [InlineData("TCP", "HTTP")]
     [InlineData("TCP", "HTTPS")]
@@ -14,37 +26,50 @@ public class NlbHttpHealthCheckTests
     {
         var certificate = TestCertificates.Server("health.target.test", keyType: TestKeyType.Ecdsa);
         await using var check = await HttpHealthTarget.StartAsync(checkProtocol == "HTTPS" ? certificate.Certificate : null);
-        // The traffic port is never connected to by the checks (HealthCheckPort points elsewhere), so nothing need listen there.
-        var template = new NlbTemplate
-        {
-            Protocol = protocol,
-            TargetProtocol = protocol,
-            HealthCheckProtocol = checkProtocol,
-            HealthCheckPath = "/ready",
-            HealthCheckPort = check.Port,
-        }.WithTargets(9);
-        await using var harness = await ElbeHarness.StartAsync(template.ToString(), timeScale: 0.2);
-        await harness.WaitForHealthyAsync(NlbTemplate.TargetGroup, 9);
+        await using var harness = await ElbeHarness.StartAsync(Template(protocol, checkProtocol, check).ToString(), timeScale: 0.2);
+        await AssertChecksAsync(harness, check, checkProtocol == "HTTPS");
+    }
+
+    [Fact]
+    public async Task Https_checks_of_a_tls_target_group_behind_a_tls_listener_do_not_verify_the_targets_certificate()
+    {
+        await using var check = await HttpHealthTarget.StartAsync(TestCertificates.Server("self.signed.target", keyType: TestKeyType.Ecdsa).Certificate);
+        var template = Template("TLS", "HTTPS", check);
+        // A TLS listener needs a certificate ACM holds: start as TCP, import one, then turn the listener into TLS.
+        await using var harness = await ElbeHarness.StartAsync((template with { Protocol = "TCP", TargetProtocol = "TCP" }).ToString(), timeScale: 0.2);
+        var listenerCertificate = TestCertificates.Server("nlb.example.com");
+        var generation = harness.Server.Generation;
+        var arn = await harness.Server.ImportCertificateAsync(listenerCertificate.CertificatePem, listenerCertificate.PrivateKeyPem);
+        await harness.Server.WaitForGenerationAsync(generation + 1, ElbeHarness.ReloadTimeout);
+        await harness.ReloadAsync((template with { CertificateArn = arn }).ToString());
+        Assert.Equal("TLS", harness.Server.TargetGroup(NlbTemplate.TargetGroup).Protocol);
+
+        await AssertChecksAsync(harness, check, overTls: true);
+    }
+
+    private static async Task AssertChecksAsync(ElbeHarness harness, HttpHealthTarget check, bool overTls)
+    {
+        await harness.WaitForHealthyAsync(NlbTemplate.TargetGroup, TrafficPort);
         var node = harness.NodeAddress(NlbTemplate.LoadBalancer);
 
         Assert.Equal($"{node}:{NlbTemplate.ListenerPort}", check.LastHost);
         Assert.Equal("ELB-HealthChecker/2.0", check.LastUserAgent);
         Assert.Equal("/ready", check.LastPath);
-        Assert.Equal(checkProtocol == "HTTPS" ? check.Checks : 0, check.TlsChecks);
+        Assert.Equal(overTls ? check.Checks : 0, check.TlsChecks);
 
         // NLB's default matcher is 200-399: a redirect is healthy, a server error is not.
         check.Answer(302);
         var before = check.Checks;
         await Eventually.TrueAsync(() => check.Checks >= before + 3, "three more checks did not arrive");
-        var afterRedirects = harness.TargetHealth(NlbTemplate.TargetGroup, 9)!.TargetHealth;
-        Assert.True(afterRedirects.State == "healthy", afterRedirects.Description);
+        var afterRedirects = harness.TargetHealth(NlbTemplate.TargetGroup, TrafficPort)!.TargetHealth;
+        Assert.True(afterRedirects.State == "healthy", $"a 302 made the target {afterRedirects}");
 
         check.Answer(500);
-        var unhealthy = await harness.WaitForTargetStateAsync(NlbTemplate.TargetGroup, 9, "unhealthy");
+        var unhealthy = await harness.WaitForTargetStateAsync(NlbTemplate.TargetGroup, TrafficPort, "unhealthy");
         Assert.Equal("Target.ResponseCodeMismatch", unhealthy.TargetHealth.Reason);
         Assert.Equal("Health checks failed with these codes: [500]", unhealthy.TargetHealth.Description);
 
         check.Answer(200);
-        await harness.WaitForTargetStateAsync(NlbTemplate.TargetGroup, 9, "healthy");
+        await harness.WaitForTargetStateAsync(NlbTemplate.TargetGroup, TrafficPort, "healthy");
     }
 }
