@@ -212,6 +212,7 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
         var instances = configuration.Instances.ToDictionary(i => i.InstanceId, StringComparer.Ordinal);
         var albNodes = AlbNodes(configuration);
         var networkCrossZone = NetworkCrossZone(configuration);
+        var checkHosts = NetworkHealthCheckHosts(configuration);
         var retiring = new List<TargetGroupRetirement>();
         lock (_groups)
         {
@@ -221,6 +222,7 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
                 seen.Add(group.Arn);
                 var settings = TargetGroupSettings.From(group, _timeScale);
                 if (networkCrossZone.TryGetValue(group.Arn, out var crossZone)) settings = settings with { CrossZoneEnabled = crossZone };
+                if (checkHosts.TryGetValue(group.Arn, out var checkHost)) settings = settings with { Probe = settings.Probe with { Host = checkHost } };
                 var targets = Resolve(group, instances, albNodes);
                 if (!_groups.TryGetValue(group.Arn, out var runtime))
                     _groups[group.Arn] = runtime = new TargetGroupRuntime(group.Arn, settings, _probe);
@@ -293,6 +295,26 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
                 }
         }
         return crossZone;
+    }
+
+    /// <summary>
+    /// The Host header of an NLB group's HTTP and HTTPS checks: "node address:listener port" (fact sheet 0.4), from
+    /// the first NLB listener forwarding to the group, as one node of it sends them.
+    /// </summary>
+    private static Dictionary<string, string> NetworkHealthCheckHosts(ElbeConfiguration configuration)
+    {
+        var networkLoadBalancers = configuration.LoadBalancers.Where(lb => lb.Type == LoadBalancerType.Network && lb.Nodes.Length > 0).ToDictionary(lb => lb.Arn, StringComparer.Ordinal);
+        var hosts = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var listener in configuration.Listeners)
+        {
+            if (!networkLoadBalancers.TryGetValue(listener.LoadBalancerArn, out var loadBalancer)) continue;
+            var node = loadBalancer.Nodes[0].IpAddress;
+            var host = (node.Contains(':') ? $"[{node}]" : node) + ":" + listener.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            foreach (var action in listener.DefaultActions)
+                foreach (var weighted in action.ForwardTargetGroups)
+                    hosts.TryAdd(weighted.TargetGroupArn, host);
+        }
+        return hosts;
     }
 
     /// <summary>

@@ -24,7 +24,7 @@ public sealed class ApiEndpoint : IAsyncDisposable
     private ApiEndpoint(WebApplication app) => _app = app;
 
     public static async Task<ApiEndpoint> StartAsync(IPEndPoint endpoint, ApiActionTable actions, ISignatureVerifier verifier, IConfigurationStore store,
-        ITargetHealthSource health, IReadOnlyList<Subnet>? subnets, string dataDirectory, ILogger logger, CancellationToken cancellationToken)
+        ITargetHealthSource health, IReadOnlyList<Subnet>? subnets, string dataDirectory, HostFacts host, ILogger logger, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -35,12 +35,12 @@ public sealed class ApiEndpoint : IAsyncDisposable
             k.Listen(endpoint);
         });
         var app = builder.Build();
-        app.Run(context => HandleAsync(context, actions, verifier, store, health, subnets, dataDirectory, logger));
+        app.Run(context => HandleAsync(context, actions, verifier, store, health, subnets, dataDirectory, host, logger));
         await app.StartAsync(cancellationToken);
         return new ApiEndpoint(app);
     }
 
-    private static async Task HandleAsync(HttpContext context, ApiActionTable actions, ISignatureVerifier verifier, IConfigurationStore store, ITargetHealthSource health, IReadOnlyList<Subnet>? subnets, string dataDirectory, ILogger logger)
+    private static async Task HandleAsync(HttpContext context, ApiActionTable actions, ISignatureVerifier verifier, IConfigurationStore store, ITargetHealthSource health, IReadOnlyList<Subnet>? subnets, string dataDirectory, HostFacts host, ILogger logger)
     {
         var requestId = Guid.NewGuid().ToString();
         string? version = null;
@@ -66,7 +66,7 @@ public sealed class ApiEndpoint : IAsyncDisposable
             if (!actions.TryGet(version ?? "", action, out var handler))
                 throw new ApiException("InvalidAction", $"Could not find operation {action} for version {version ?? "NO_VERSION_SPECIFIED"}");
 
-            var call = new ApiCall(new QueryParameters(parameters), identity.Region, identity.AccountId, store, health, subnets, dataDirectory);
+            var call = new ApiCall(new QueryParameters(parameters), identity.Region, identity.AccountId, store, health, subnets, dataDirectory, host);
             var result = await handler(call);
             await WriteAsync(context, 200, requestId, AwsXmlWriter.Response(action, ApiActionTable.NamespaceFor(version), requestId, result));
         }

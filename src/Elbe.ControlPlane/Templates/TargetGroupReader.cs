@@ -21,24 +21,22 @@ internal static class TargetGroupReader
         var lambda = targetType == "lambda";
         var protocol = p.String("Protocol") ?? (lambda ? null : "HTTP");
         var version = p.String("ProtocolVersion") ?? (protocol is "HTTP" or "HTTPS" ? "HTTP1" : null);
-        var grpc = version == "GRPC";
 
-        var defaults = lambda
-            ? new HealthCheckSettings { Enabled = false, IntervalSeconds = 35, TimeoutSeconds = 30, UnhealthyThresholdCount = 5 }
-            : new HealthCheckSettings();
+        // CloudFormation creates the group as CreateTargetGroup does: omitted fields take the API's defaults for its kind.
+        var defaults = HealthCheckDefaults.For(protocol, targetType, version, p.String("HealthCheckProtocol"));
         var matcher = p.Object("Matcher", "Matcher", ["HttpCode", "GrpcCode"]);
         var health = defaults with
         {
             Enabled = p.Bool("HealthCheckEnabled") ?? defaults.Enabled,
-            Protocol = p.String("HealthCheckProtocol") ?? (protocol is "HTTP" or "HTTPS" ? protocol : defaults.Protocol),
+            Protocol = p.String("HealthCheckProtocol") ?? defaults.Protocol,
             Port = p.String("HealthCheckPort") ?? defaults.Port,
-            Path = p.String("HealthCheckPath") ?? (grpc ? "/AWS.ALB/healthcheck" : defaults.Path),
+            Path = p.String("HealthCheckPath") ?? defaults.Path,
             IntervalSeconds = p.Int("HealthCheckIntervalSeconds") ?? defaults.IntervalSeconds,
             TimeoutSeconds = p.Int("HealthCheckTimeoutSeconds") ?? defaults.TimeoutSeconds,
             HealthyThresholdCount = p.Int("HealthyThresholdCount") ?? defaults.HealthyThresholdCount,
             UnhealthyThresholdCount = p.Int("UnhealthyThresholdCount") ?? defaults.UnhealthyThresholdCount,
             MatcherHttpCode = matcher?.String("HttpCode") ?? defaults.MatcherHttpCode,
-            MatcherGrpcCode = matcher?.String("GrpcCode") ?? (grpc ? "12" : null),
+            MatcherGrpcCode = matcher?.String("GrpcCode") ?? defaults.MatcherGrpcCode,
         };
 
         var targets = p.Objects("Targets", "TargetDescription", ["Id", "Port", "AvailabilityZone"])

@@ -25,6 +25,9 @@ public sealed record TemplateLoadContext
     /// </summary>
     public Func<ElbeConfiguration, IReadOnlyList<ModelValidationException>>? Validator { get; init; }
 
+    /// <summary>What the host can do: a template asking for what it cannot (preserve_client_ip.enabled without the capability) is refused.</summary>
+    public HostFacts Host { get; init; } = HostFacts.Capable;
+
     /// <summary>Filled by each load with what was ignored; the caller logs them.</summary>
     public List<TemplateWarning> Warnings { get; init; } = [];
 

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Elbe.ControlPlane.Nodes;
 using Elbe.Model.Resources;
+using Elbe.Model.Validation;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -134,6 +135,7 @@ public static class TemplateLoader
         // Certificates come only through the ACM API, never from a template: listeners may name the ones stored.
         var checkedConfiguration = configuration with { Certificates = context.Previous?.Certificates ?? [] };
         foreach (var error in validator(checkedConfiguration)) diagnostics.Add(locator.Locate(error));
+        foreach (var error in HostFactValidator.Collect(checkedConfiguration, context.Host)) diagnostics.Add(locator.Locate(error));
 
         // Only the resources that made it into the configuration (an instance without an address does not).
         var fingerprints = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -68,6 +68,7 @@ public sealed class HealthCheckProbe
     {
         var request = new HttpRequestMessage(check.IsGrpc ? HttpMethod.Post : HttpMethod.Get, url);
         request.Headers.UserAgent.Add(UserAgent);
+        if (check.Host is not null) request.Headers.Host = check.Host;
         if (check.Version.UsesHttp2())
         {
             // HTTP2 and GRPC groups are checked over HTTP/2, as their traffic is: prior knowledge on cleartext, ALPN over TLS.

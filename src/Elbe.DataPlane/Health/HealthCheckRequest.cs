@@ -9,7 +9,9 @@ namespace Elbe.DataPlane.Health;
 /// (HealthCheckProtocol), the HTTP version (the group's protocol version: HTTP/2 for HTTP2 and GRPC groups), a
 /// gRPC call or a GET, the path, the timeout and the matcher (GrpcCode for GRPC groups, HttpCode otherwise).
 /// </summary>
-public sealed record HealthCheckRequest(bool UseTls, TargetProtocolVersion Version, string Path, TimeSpan Timeout, HttpCodeMatcher Matcher)
+/// <param name="Host">The Host header to send; null sends the target's own address and port. NLB groups send
+/// the node's address and the listener's port (fact sheet 0.4).</param>
+public sealed record HealthCheckRequest(bool UseTls, TargetProtocolVersion Version, string Path, TimeSpan Timeout, HttpCodeMatcher Matcher, string? Host = null)
 {
     public bool IsGrpc => Version == TargetProtocolVersion.Grpc;
 

@@ -49,9 +49,12 @@ public sealed record NetworkListenerSnapshot(
         return Picker.Pick(candidates, hash);
     }
 
-    /// <summary>A flow to this target must be cut now: it is unhealthy, the group says so, and the node is not failing open.</summary>
+    /// <summary>
+    /// A flow to this target must be cut now: it is unhealthy, the group says so (at once, or once its unhealthy.draining
+    /// interval is over and it reads unhealthy), and the node is not failing open.
+    /// </summary>
     public bool MustTerminate(TargetState target, IPAddress node) =>
-        GroupSettings.TerminateWhenUnhealthy
+        (GroupSettings.TerminateWhenUnhealthy || GroupSettings.TerminateAfterUnhealthyDraining)
         && target.Health.State == Routing.Health.TargetHealthStates.Unhealthy
         && !Candidates(node).IsFailingOpen;
 

@@ -12,6 +12,8 @@ public sealed record NetworkTargetGroupSettings
     public bool TerminateWhenDeregistered { get; init; }
     /// <summary>target_health_state.unhealthy.connection_termination.enabled: flows to a target turned unhealthy are reset.</summary>
     public bool TerminateWhenUnhealthy { get; init; }
+    /// <summary>Connection termination off with a draining interval: flows live while the target reads unhealthy.draining and are reset once it reads unhealthy.</summary>
+    public bool TerminateAfterUnhealthyDraining { get; init; }
     /// <summary>stickiness.enabled with type source_ip: the client address alone picks the target.</summary>
     public bool SourceIpStickiness { get; init; }
     /// <summary>A TLS target group: connections to targets are encrypted again.</summary>
@@ -26,6 +28,8 @@ public sealed record NetworkTargetGroupSettings
             PreserveClientIp = attributes.GetBool(NetworkTargetGroupAttributes.PreserveClientIp),
             TerminateWhenDeregistered = attributes.GetBool(NetworkTargetGroupAttributes.ConnectionTermination),
             TerminateWhenUnhealthy = attributes.GetBool(NetworkTargetGroupAttributes.UnhealthyConnectionTermination),
+            TerminateAfterUnhealthyDraining = !attributes.GetBool(NetworkTargetGroupAttributes.UnhealthyConnectionTermination)
+                && attributes.GetInt(NetworkTargetGroupAttributes.UnhealthyDrainingInterval) > 0,
             TargetTls = group.Protocol == "TLS",
             SourceIpStickiness = attributes.GetBool(TargetGroupAttributes.StickinessEnabled) && attributes.Get(TargetGroupAttributes.StickinessType) == "source_ip",
         };

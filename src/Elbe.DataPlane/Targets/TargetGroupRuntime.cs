@@ -163,13 +163,41 @@ public sealed class TargetGroupRuntime : IAsyncDisposable
                 lock (_gate)
                 {
                     if (!_inUse || stop.IsCancellationRequested) return;
-                    if (tracked.Machine.Record(outcome))
-                        _selector.ApplyHealth(tracked.State, tracked.Machine.Current, Environment.TickCount64);
+                    if (tracked.Machine.Record(outcome)) ApplyCheckedHealth(tracked, settings.UnhealthyDrainingInterval);
                 }
                 await Task.Delay(settings.HealthCheckInterval, stop).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) { }
+    }
+
+    /// <summary>
+    /// Publishes what the checks found. With an unhealthy draining interval (NLB, fact sheet 2.6) a target that turns
+    /// unhealthy reads unhealthy.draining first, its flows kept; the interval's end turns it unhealthy unless it
+    /// recovered meanwhile. Called under the gate.
+    /// </summary>
+    private void ApplyCheckedHealth(TrackedTarget tracked, TimeSpan drainingInterval)
+    {
+        var health = tracked.Machine.Current;
+        if (health.State != TargetHealthStates.Unhealthy) tracked.EndUnhealthyDraining();
+        else if (!tracked.IsUnhealthyDraining && drainingInterval > TimeSpan.Zero
+                 && tracked.State.Health.State is not (TargetHealthStates.Unhealthy or TargetHealthStates.UnhealthyDraining))
+            _ = FinishUnhealthyDrainingAsync(tracked, tracked.StartUnhealthyDraining(), drainingInterval);
+        if (tracked.IsUnhealthyDraining) health = health with { State = TargetHealthStates.UnhealthyDraining };
+        _selector.ApplyHealth(tracked.State, health, Environment.TickCount64);
+    }
+
+    private async Task FinishUnhealthyDrainingAsync(TrackedTarget tracked, int episode, TimeSpan interval)
+    {
+        await Task.Delay(interval).ConfigureAwait(false);
+        lock (_gate)
+        {
+            // Recovered, deregistered, no longer checked or checked anew since: this interval no longer applies.
+            if (_disposed || !tracked.IsUnhealthyDraining || tracked.UnhealthyEpisode != episode) return;
+            tracked.EndUnhealthyDraining();
+            if (tracked.Machine.Current.State == TargetHealthStates.Unhealthy)
+                _selector.ApplyHealth(tracked.State, tracked.Machine.Current, Environment.TickCount64);
+        }
     }
 
     private static TargetSelector NewSelector(TargetGroupSettings settings, IEnumerable<TargetState>? existing) =>
@@ -194,13 +222,39 @@ public sealed class TargetGroupRuntime : IAsyncDisposable
         public void StartChecks(TargetGroupRuntime owner)
         {
             var settings = owner._settings.HealthCheck;
-            Machine = new HealthStateMachine(settings.HealthyThresholdCount, settings.UnhealthyThresholdCount, State.Health.State == TargetHealthStates.Unused ? null : State.Health);
+            var carried = State.Health.State switch
+            {
+                TargetHealthStates.Unused => null,
+                // The checks restart from what the target is; its draining interval ran out with the old checks.
+                TargetHealthStates.UnhealthyDraining => State.Health with { State = TargetHealthStates.Unhealthy },
+                _ => State.Health,
+            };
+            Machine = new HealthStateMachine(settings.HealthyThresholdCount, settings.UnhealthyThresholdCount, carried);
+            if (State.Health.State == TargetHealthStates.UnhealthyDraining)
+                owner._selector.ApplyHealth(State, Machine.Current, Environment.TickCount64);
             Checks = new CancellationTokenSource();
             _ = owner.RunChecksAsync(this, Checks.Token);
         }
 
+        /// <summary>Counts unhealthy.draining periods, so a timer of an earlier one cannot end a later one.</summary>
+        public int UnhealthyEpisode { get; private set; }
+        public bool IsUnhealthyDraining { get; private set; }
+
+        public int StartUnhealthyDraining()
+        {
+            IsUnhealthyDraining = true;
+            return ++UnhealthyEpisode;
+        }
+
+        public void EndUnhealthyDraining()
+        {
+            IsUnhealthyDraining = false;
+            UnhealthyEpisode++;
+        }
+
         public void StopChecks()
         {
+            EndUnhealthyDraining();
             Checks?.Cancel();
             Checks?.Dispose();
             Checks = null;

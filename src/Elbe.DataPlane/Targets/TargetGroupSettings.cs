@@ -28,6 +28,11 @@ public sealed record TargetGroupSettings
     public TimeSpan HealthCheckInterval { get; init; }
     /// <summary>NLB proxy_protocol_v2.enabled: TCP health checks open with a LOCAL header too.</summary>
     public bool ProxyProtocolV2 { get; init; }
+    /// <summary>
+    /// NLB target_health_state.unhealthy.draining_interval_seconds with connection termination off: how long a target
+    /// turned unhealthy reads unhealthy.draining, its flows kept, before it reads unhealthy and they are closed. Zero: no such state.
+    /// </summary>
+    public TimeSpan UnhealthyDrainingInterval { get; init; }
 
     /// <param name="timeScale">Shrinks health-check and slow-start timings for tests and demos (1 = as configured).</param>
     public static TargetGroupSettings From(TargetGroup group, double timeScale)
@@ -52,8 +57,15 @@ public sealed record TargetGroupSettings
             Probe = HealthCheckRequest.From(group.HealthCheck, version, TimeSpan.FromSeconds(group.HealthCheck.TimeoutSeconds * timeScale)),
             HealthCheckInterval = TimeSpan.FromSeconds(group.HealthCheck.IntervalSeconds * timeScale),
             ProxyProtocolV2 = group.Attributes.GetValueOrDefault(NetworkTargetGroupAttributes.ProxyProtocolV2) == "true",
+            UnhealthyDrainingInterval = TimeSpan.FromSeconds(UnhealthyDrainingSeconds(group) * timeScale),
         };
     }
+
+    private static int UnhealthyDrainingSeconds(TargetGroup group) =>
+        group.Attributes.GetValueOrDefault(NetworkTargetGroupAttributes.UnhealthyConnectionTermination) == "false"
+        && int.TryParse(group.Attributes.GetValueOrDefault(NetworkTargetGroupAttributes.UnhealthyDrainingInterval), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            ? seconds
+            : 0;
 
     /// <summary>True when running health checks must restart to follow these settings.</summary>
     /// <remarks>The probe follows from these two; comparing it would compare its matcher by reference.</remarks>

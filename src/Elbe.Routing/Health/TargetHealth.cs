@@ -16,6 +16,8 @@ public static class TargetHealthStates
     public const string Initial = "initial";
     public const string Healthy = "healthy";
     public const string Unhealthy = "unhealthy";
+    /// <summary>NLB: failing checks, its open flows kept for target_health_state.unhealthy.draining_interval_seconds (fact sheet 2.6).</summary>
+    public const string UnhealthyDraining = "unhealthy.draining";
     public const string Unused = "unused";
     public const string Draining = "draining";
     public const string Unavailable = "unavailable";

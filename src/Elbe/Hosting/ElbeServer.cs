@@ -6,7 +6,9 @@ using Elbe.ControlPlane.Signing;
 using Elbe.ControlPlane.State;
 using Elbe.ControlPlane.Templates;
 using Elbe.DataPlane;
+using Elbe.DataPlane.Network;
 using Elbe.Model.Resources;
+using Elbe.Model.Validation;
 using Elbe.Routing.Health;
 using Microsoft.Extensions.Logging;
 
@@ -38,6 +40,7 @@ public sealed class ElbeServer : IAsyncDisposable
     private long _generation;
     private int _disposed;
     private long _refusals;
+    private readonly HostFacts _hostFacts;
 
     private ElbeServer(ElbeServerOptions options, ILoggerFactory loggerFactory, SqliteConfigurationStore store)
     {
@@ -45,6 +48,8 @@ public sealed class ElbeServer : IAsyncDisposable
         _logger = loggerFactory.CreateLogger("Elbe");
         _dataPlane = new LoadBalancingDataPlane(loggerFactory, options.Subnets ?? Zones.DefaultSubnets(options.Region), options.TimeScale, options.UdpFlowCapacity);
         _store = store;
+        // Probed once: the API and the template loader refuse what this host cannot do rather than the data plane failing later.
+        _hostFacts = new HostFacts { ClientIpPreservationUnavailable = options.ClientIpPreservationUnavailable ?? ClientIpPreservation.WhyUnavailable };
     }
 
     /// <summary>
@@ -78,7 +83,7 @@ public sealed class ElbeServer : IAsyncDisposable
             {
                 server.Credentials = credentials;
                 server._api = await ApiEndpoint.StartAsync(IPEndPoint.Parse(api), Elbv2Actions.CreateTable(), new SigV4Verifier(credentials!), store,
-                    new DataPlaneTargetHealth(server._dataPlane), options.Subnets, Path.GetFullPath(options.DataDirectory), server._logger, cancellationToken);
+                    new DataPlaneTargetHealth(server._dataPlane), options.Subnets, Path.GetFullPath(options.DataDirectory), server._hostFacts, server._logger, cancellationToken);
             }
             return server;
         }
@@ -147,7 +152,7 @@ public sealed class ElbeServer : IAsyncDisposable
             ? new ApiCredentials(key, secret)
             : ApiCredentials.Resolve(options.DataDirectory, Environment.GetEnvironmentVariables());
 
-    private TemplateLoadContext LoadContext() => new() { Region = _options.Region, Subnets = _options.Subnets };
+    private TemplateLoadContext LoadContext() => new() { Region = _options.Region, Subnets = _options.Subnets, Host = _hostFacts };
 
     /// <summary>
     /// Loads against the configuration the import is merged into (the store calls this under its writer lock), so

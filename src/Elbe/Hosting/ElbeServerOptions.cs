@@ -24,6 +24,12 @@ public sealed record ElbeServerOptions
     /// </summary>
     public double TimeScale { get; init; } = 1.0;
 
+    /// <summary>
+    /// Overrides the startup probe for client IP preservation: a reason here makes the server act as a host that
+    /// cannot preserve client IPs. Tests use it to reach that refusal on a host that can; null probes the host.
+    /// </summary>
+    public string? ClientIpPreservationUnavailable { get; init; }
+
     /// <summary>UDP flows each Network Load Balancer node socket holds before it evicts the one idle longest.</summary>
     public int UdpFlowCapacity { get; init; } = Elbe.DataPlane.LoadBalancingDataPlane.DefaultUdpFlowCapacity;
 }

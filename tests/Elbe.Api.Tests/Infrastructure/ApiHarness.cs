@@ -36,7 +36,8 @@ public sealed class ApiHarness : IAsyncDisposable
     public SignedApiClient ClassicClient() => new(BaseUrl) { Version = SignedApiClient.ClassicVersion };
 
     /// <param name="template">A CloudFormation template to serve alongside the API (written to the harness directory), or null.</param>
-    public static async Task<ApiHarness> StartAsync(double timeScale = 0.1, string? template = null)
+    /// <param name="configure">Changes the server's options before it starts (host facts a test needs to fake).</param>
+    public static async Task<ApiHarness> StartAsync(double timeScale = 0.1, string? template = null, Func<ElbeServerOptions, ElbeServerOptions>? configure = null)
     {
         var directory = Directory.CreateTempSubdirectory("elbe-api-");
         try
@@ -53,6 +54,7 @@ public sealed class ApiHarness : IAsyncDisposable
                 AccessKeyId = TestCredentials.AccessKeyId,
                 SecretAccessKey = TestCredentials.SecretAccessKey,
             };
+            if (configure is not null) options = configure(options);
             return new ApiHarness(options, await StartServerAsync(options), directory);
         }
         catch

@@ -170,6 +170,28 @@ public class TemplateLoaderTests
         Assert.Equal(new HealthCheckSettings(), hc);
     }
 
+    [Theory]
+    [InlineData(null, "TCP", 10)]
+    [InlineData("HTTP", "HTTP", 6)]
+    [InlineData("HTTPS", "HTTPS", 10)]
+    public void Nlb_target_group_health_check_defaults_are_the_apis_nlb_defaults(string? asked, string protocol, int timeout)
+    {
+        var text = $$"""
+            Resources:
+              Flows:
+                Type: AWS::ElasticLoadBalancingV2::TargetGroup
+                Properties:
+                  Protocol: TCP
+                  Port: 80
+                  TargetType: ip
+                  VpcId: vpc-00000000000000000
+            {{(asked is null ? "" : $"      HealthCheckProtocol: {asked}\n")}}
+            """;
+        var hc = Load(text).TargetGroups.Single().HealthCheck;
+        Assert.Equal((protocol, "traffic-port", "/", 30, timeout, 5, 2, "200-399"),
+            (hc.Protocol, hc.Port, hc.Path, hc.IntervalSeconds, hc.TimeoutSeconds, hc.HealthyThresholdCount, hc.UnhealthyThresholdCount, hc.MatcherHttpCode));
+    }
+
     [Fact]
     public void Yaml_syntax_error_carries_its_line()
     {

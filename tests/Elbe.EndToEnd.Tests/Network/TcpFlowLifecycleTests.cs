@@ -73,6 +73,63 @@ public class TcpFlowLifecycleTests
         Assert.Equal("still flowing", await onA.EchoAsync("still flowing"));
     }
 
+    [Fact]
+    public async Task Unhealthy_target_reads_unhealthy_draining_keeps_its_flows_for_the_draining_interval_then_resets_them()
+    {
+        await using var a = TcpEchoTarget.Start("a");
+        await using var b = TcpEchoTarget.Start("b");
+        var template = new NlbTemplate
+        {
+            TargetGroupAttributes = new Dictionary<string, string>
+            {
+                ["target_health_state.unhealthy.connection_termination.enabled"] = "false",
+                // 4 s at the harness's time scale: long enough to see the flow live on.
+                ["target_health_state.unhealthy.draining_interval_seconds"] = "40",
+            },
+        }.WithTargets(a.Port, b.Port);
+        await using var harness = await ElbeHarness.StartAsync(template.ToString());
+        await harness.WaitForHealthyAsync(NlbTemplate.TargetGroup, a.Port, b.Port);
+        var node = harness.NodeAddress(NlbTemplate.LoadBalancer);
+        await using var onA = await ConnectToAsync(node, "a");
+
+        a.StopAccepting();
+        var draining = await harness.WaitForTargetStateAsync(NlbTemplate.TargetGroup, a.Port, "unhealthy.draining");
+        Assert.Equal("Target.FailedHealthChecks", draining.TargetHealth.Reason);
+        Assert.Equal(["b"], await TargetsOfNewConnectionsAsync(node, 10));
+        Assert.Equal("still flowing", await onA.EchoAsync("still flowing"));
+
+        var unhealthy = await harness.WaitForTargetStateAsync(NlbTemplate.TargetGroup, a.Port, "unhealthy");
+        Assert.Equal("Target.FailedHealthChecks", unhealthy.TargetHealth.Reason);
+        Assert.Equal(SocketError.ConnectionReset, await onA.ReadToEndAsync());
+    }
+
+    [Fact]
+    public async Task Target_recovering_while_unhealthy_draining_turns_healthy_and_keeps_its_flow()
+    {
+        await using var a = TcpEchoTarget.Start("a");
+        await using var b = TcpEchoTarget.Start("b");
+        var template = new NlbTemplate
+        {
+            TargetGroupAttributes = new Dictionary<string, string>
+            {
+                ["target_health_state.unhealthy.connection_termination.enabled"] = "false",
+                // Far longer than the test: only recovery can end this draining.
+                ["target_health_state.unhealthy.draining_interval_seconds"] = "360000",
+            },
+        }.WithTargets(a.Port, b.Port);
+        await using var harness = await ElbeHarness.StartAsync(template.ToString());
+        await harness.WaitForHealthyAsync(NlbTemplate.TargetGroup, a.Port, b.Port);
+        var node = harness.NodeAddress(NlbTemplate.LoadBalancer);
+        await using var onA = await ConnectToAsync(node, "a");
+
+        a.StopAccepting();
+        await harness.WaitForTargetStateAsync(NlbTemplate.TargetGroup, a.Port, "unhealthy.draining");
+        a.StartAccepting();
+        await harness.WaitForTargetStateAsync(NlbTemplate.TargetGroup, a.Port, "healthy");
+        Assert.Equal("kept", await onA.EchoAsync("kept"));
+        Assert.Equal(["a", "b"], (await TargetsOfNewConnectionsAsync(node, 30)).Order());
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

@@ -202,6 +202,9 @@ public static class TargetGroupActions
             var next = TargetGroupAttributeShape.Apply(config.TargetGroups[index], changes);
             var problems = TargetGroupValidator.Collect(next);
             if (problems.Count > 0) throw new ApiException(ErrorCodes.InvalidConfigurationRequest, problems[0].Message);
+            var unsupported = new ValidationErrorList();
+            HostFactValidator.Check(next, call.Host, unsupported);
+            if (unsupported.Count > 0) throw ApiException.Validation(unsupported.Errors[0].Message);
             return (config with { TargetGroups = config.TargetGroups.SetItem(index, next) }, next);
         });
         return w => TargetGroupAttributeShape.WriteAll(w, modified);
