@@ -1,4 +1,5 @@
 using Elbe.EndToEnd.Tests.Infrastructure;
+using Elbe.Tests.Certificates;
 
 namespace Elbe.EndToEnd.Tests.Network;
 
@@ -24,7 +25,7 @@ public class NlbHttpHealthCheckTests
     [InlineData("TCP_UDP", "HTTPS")]
     public async Task Http_checks_judge_the_target_by_nlb_matcher_and_send_the_node_and_listener_as_host(string protocol, string checkProtocol)
     {
-        var certificate = TestCertificates.Server("health.target.test", keyType: TestKeyType.Ecdsa);
+        var certificate = TestCertificates.Server("health.target.test", keyType: TestKeyType.EcP256);
         await using var check = await HttpHealthTarget.StartAsync(checkProtocol == "HTTPS" ? certificate.Certificate : null);
         await using var harness = await ElbeHarness.StartAsync(Template(protocol, checkProtocol, check).ToString(), timeScale: 0.2);
         await AssertChecksAsync(harness, check, checkProtocol == "HTTPS");
@@ -33,7 +34,7 @@ public class NlbHttpHealthCheckTests
     [Fact]
     public async Task Https_checks_of_a_tls_target_group_behind_a_tls_listener_do_not_verify_the_targets_certificate()
     {
-        await using var check = await HttpHealthTarget.StartAsync(TestCertificates.Server("self.signed.target", keyType: TestKeyType.Ecdsa).Certificate);
+        await using var check = await HttpHealthTarget.StartAsync(TestCertificates.Server("self.signed.target", keyType: TestKeyType.EcP256).Certificate);
         var template = Template("TLS", "HTTPS", check);
         // A TLS listener needs a certificate ACM holds: start as TCP, import one, then turn the listener into TLS.
         await using var harness = await ElbeHarness.StartAsync((template with { Protocol = "TCP", TargetProtocol = "TCP" }).ToString(), timeScale: 0.2);
