@@ -66,7 +66,14 @@ internal sealed class TcpFlow
         Reset(Target);
     }
 
-    private async Task PumpAsync(Socket from, Stream? fromStream, Socket to, Stream? toStream)
+    /// <summary>
+    /// Plain sockets on Linux are spliced (the bytes stay in the kernel); TLS streams, and systems without splice,
+    /// are copied through a pooled buffer.
+    /// </summary>
+    private Task PumpAsync(Socket from, Stream? fromStream, Socket to, Stream? toStream) =>
+        fromStream is null && toStream is null && SplicePipe.IsSupported ? SpliceAsync(from, to) : CopyAsync(from, fromStream, to, toStream);
+
+    private async Task CopyAsync(Socket from, Stream? fromStream, Socket to, Stream? toStream)
     {
         byte[]? buffer = null;
         try
@@ -80,12 +87,7 @@ internal sealed class TcpFlow
                     if (fromStream is null) await from.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
                     else await fromStream.ReadAsync(Memory<byte>.Empty).ConfigureAwait(false);
                 }
-                if (Volatile.Read(ref _state) != Live)
-                {
-                    // A segment on a flow the load balancer has forgotten is answered with a reset.
-                    Reset(from);
-                    return;
-                }
+                if (Forgotten(from)) return;
                 buffer ??= ArrayPool<byte>.Shared.Rent(BufferSize);
                 var read = fromStream is null
                     ? await from.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false)
@@ -106,26 +108,123 @@ internal sealed class TcpFlow
                 }
             }
         }
-        catch (Exception e) when (IsReset(e) && Volatile.Read(ref _state) == Live)
+        catch (Exception e) when (IsRelayFailure(e))
         {
-            // RST relay: the other side sees a reset too, not a clean close.
-            Interlocked.Exchange(ref _state, Closed);
-            Reset(to, counted: false);
-            Reset(from, counted: false);
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or InvalidOperationException)
-        {
-            // The other direction closed or reset both sockets, a send found the peer gone, or TLS failed: nothing left to pass on.
-            if (Interlocked.CompareExchange(ref _state, Closed, Live) == Live)
-            {
-                Reset(to, counted: false);
-                Reset(from, counted: false);
-            }
+            Fail(from, to);
         }
         finally
         {
             if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// The same relay as <see cref="CopyAsync"/> with splice(2): socket to pipe to socket. Waiting is still the
+    /// runtime's (a zero-byte receive for bytes; an async send when the target's send buffer is full, fed from
+    /// a pooled buffer the pipe is emptied into), so idle flows, FIN, RST and termination behave the same.
+    /// </summary>
+    private async Task SpliceAsync(Socket from, Socket to)
+    {
+        SplicePipe? pipe = null;
+        var pipeEmpty = true;
+        byte[]? spill = null;
+        try
+        {
+            while (true)
+            {
+                // As in CopyAsync: an idle direction holds no pipe; a busy one keeps its pipe and reads straight on.
+                var waited = pipe is null;
+                if (waited) await from.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                if (Forgotten(from)) return;
+                pipe ??= SplicePipe.Rent();
+                if (pipe is null)
+                {
+                    // No file descriptors for a pipe: this direction copies instead.
+                    await CopyAsync(from, null, to, null).ConfigureAwait(false);
+                    return;
+                }
+                var moved = pipe.FillFrom(from, SplicePipe.Capacity);
+                if (moved == 0)
+                {
+                    to.Shutdown(SocketShutdown.Send);
+                    return;
+                }
+                if (moved < 0)
+                {
+                    var again = SplicePipe.IsAgain(moved);
+                    SplicePipe.Return(pipe);
+                    pipe = null;
+                    // A busy direction read all there was: wait again. Anything else (splice refused, or no bytes
+                    // right after the socket said it had some) goes to the buffered copy, which has always handled it.
+                    if (again && !waited) continue;
+                    if (SplicePipe.IsReset(moved)) throw new SocketException((int)SocketError.ConnectionReset);
+                    await CopyAsync(from, null, to, null).ConfigureAwait(false);
+                    return;
+                }
+                Interlocked.Exchange(ref _lastActivity, Environment.TickCount64);
+                pipeEmpty = false;
+                var left = (int)moved;
+                while (left > 0)
+                {
+                    var sent = pipe.DrainTo(to, left);
+                    if (sent > 0)
+                    {
+                        left -= (int)sent;
+                        continue;
+                    }
+                    // The send buffer is full (or the socket failed): the runtime's async send waits for room, and
+                    // reports a failure exactly as the buffered copy would.
+                    spill ??= ArrayPool<byte>.Shared.Rent(SplicePipe.Capacity);
+                    var read = pipe.ReadInto(spill, left);
+                    if (read != left) throw new IOException("the splice pipe lost bytes");
+                    await to.SendAsync(spill.AsMemory(0, read), SocketFlags.None).ConfigureAwait(false);
+                    left = 0;
+                }
+                pipeEmpty = true;
+                if (moved < SplicePipe.Capacity)
+                {
+                    SplicePipe.Return(pipe);
+                    pipe = null;
+                    if (spill is not null) ArrayPool<byte>.Shared.Return(spill);
+                    spill = null;
+                }
+            }
+        }
+        catch (Exception e) when (IsRelayFailure(e))
+        {
+            Fail(from, to);
+        }
+        finally
+        {
+            if (pipe is not null)
+            {
+                // A pipe that may still hold another flow's bytes is never handed out again.
+                if (pipeEmpty) SplicePipe.Return(pipe);
+                else pipe.Close();
+            }
+            if (spill is not null) ArrayPool<byte>.Shared.Return(spill);
+        }
+    }
+
+    /// <summary>A segment on a flow the load balancer has forgotten is answered with a reset.</summary>
+    private bool Forgotten(Socket from)
+    {
+        if (Volatile.Read(ref _state) == Live) return false;
+        Reset(from);
+        return true;
+    }
+
+    // A reset (relayed as a reset), the other direction having closed or reset both sockets, a send that found the
+    // peer gone, or TLS failing.
+    private static bool IsRelayFailure(Exception e) =>
+        e is SocketException or ObjectDisposedException or IOException or InvalidOperationException || IsReset(e);
+
+    /// <summary>Whatever went wrong, both sides see a reset (RST relay), not a clean close; once.</summary>
+    private void Fail(Socket from, Socket to)
+    {
+        if (Interlocked.CompareExchange(ref _state, Closed, Live) != Live) return;
+        Reset(to, counted: false);
+        Reset(from, counted: false);
     }
 
     private static bool IsReset(Exception e) =>
