@@ -19,6 +19,13 @@ internal sealed class TcpFlow
 {
     private const int BufferSize = 64 * 1024;
     private const int Live = 0, Expired = 1, Closed = 2;
+    /// <summary>Wake-ups in a row that found nothing to splice before a direction gives up on splice.</summary>
+    private const int MaxEmptyWakeups = 16;
+    /// <summary>
+    /// Where a spliced direction's one-byte peek lands. Shared by every flow: nobody reads it, so concurrent
+    /// writes do no harm.
+    /// </summary>
+    private static readonly Memory<byte> PeekByte = new byte[1];
 
     private readonly NetworkFlowCounters _counters;
     private readonly Stream? _clientStream;
@@ -67,13 +74,14 @@ internal sealed class TcpFlow
     }
 
     /// <summary>
-    /// Plain sockets on Linux are spliced (the bytes stay in the kernel); TLS streams, and systems without splice,
-    /// are copied through a pooled buffer.
+    /// Every direction starts by copying through a pooled buffer. Between plain sockets on Linux, a direction whose
+    /// read fills the whole buffer (a bulk transfer) goes on with splice, so its bytes stay in the kernel; small
+    /// exchanges stay with the copy, which costs them less (measured: bench/RESULTS.md, NLB).
     /// </summary>
     private Task PumpAsync(Socket from, Stream? fromStream, Socket to, Stream? toStream) =>
-        fromStream is null && toStream is null && SplicePipe.IsSupported ? SpliceAsync(from, to) : CopyAsync(from, fromStream, to, toStream);
+        CopyAsync(from, fromStream, to, toStream, spliceWhenBulk: fromStream is null && toStream is null && SplicePipe.IsSupported);
 
-    private async Task CopyAsync(Socket from, Stream? fromStream, Socket to, Stream? toStream)
+    private async Task CopyAsync(Socket from, Stream? fromStream, Socket to, Stream? toStream, bool spliceWhenBulk)
     {
         byte[]? buffer = null;
         try
@@ -106,6 +114,13 @@ internal sealed class TcpFlow
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = null;
                 }
+                else if (spliceWhenBulk)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = null;
+                    await SpliceAsync(from, to).ConfigureAwait(false);
+                    return;
+                }
             }
         }
         catch (Exception e) when (IsRelayFailure(e))
@@ -120,27 +135,34 @@ internal sealed class TcpFlow
 
     /// <summary>
     /// The same relay as <see cref="CopyAsync"/> with splice(2): socket to pipe to socket. Waiting is still the
-    /// runtime's (a zero-byte receive for bytes; an async send when the target's send buffer is full, fed from
+    /// runtime's (a one-byte peek for bytes; an async send when the other side's send buffer is full, fed from
     /// a pooled buffer the pipe is emptied into), so idle flows, FIN, RST and termination behave the same.
     /// </summary>
+    /// <remarks>
+    /// A peek, not the zero-byte receive <see cref="CopyAsync"/> waits with: once splice has taken bytes behind
+    /// the runtime's back, a zero-byte receive can complete at once on readiness that is already spent (measured:
+    /// every keep-alive flow of the bulk benchmark woke that way again and again), where a peek only completes
+    /// with a byte in the socket, at its end, or on an error.
+    /// </remarks>
     private async Task SpliceAsync(Socket from, Socket to)
     {
         SplicePipe? pipe = null;
         var pipeEmpty = true;
         byte[]? spill = null;
+        var emptyWakeups = 0;
         try
         {
             while (true)
             {
                 // As in CopyAsync: an idle direction holds no pipe; a busy one keeps its pipe and reads straight on.
                 var waited = pipe is null;
-                if (waited) await from.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                if (waited) await from.ReceiveAsync(PeekByte, SocketFlags.Peek).ConfigureAwait(false);
                 if (Forgotten(from)) return;
                 pipe ??= SplicePipe.Rent();
                 if (pipe is null)
                 {
                     // No file descriptors for a pipe: this direction copies instead.
-                    await CopyAsync(from, null, to, null).ConfigureAwait(false);
+                    await CopyAsync(from, null, to, null, spliceWhenBulk: false).ConfigureAwait(false);
                     return;
                 }
                 var moved = pipe.FillFrom(from, SplicePipe.Capacity);
@@ -151,17 +173,18 @@ internal sealed class TcpFlow
                 }
                 if (moved < 0)
                 {
-                    var again = SplicePipe.IsAgain(moved);
                     SplicePipe.Return(pipe);
                     pipe = null;
-                    // A busy direction read all there was: wait again. Anything else (splice refused, or no bytes
-                    // right after the socket said it had some) goes to the buffered copy, which has always handled it.
-                    if (again && !waited) continue;
+                    // A busy direction read all there was, or the wait ended on a readiness splice had already
+                    // consumed the bytes of: wait again. That repeating without end, or splice refusing the socket,
+                    // goes to the buffered copy, which has always handled it.
+                    if (SplicePipe.IsAgain(moved) && (!waited || ++emptyWakeups <= MaxEmptyWakeups)) continue;
                     if (SplicePipe.IsReset(moved)) throw new SocketException((int)SocketError.ConnectionReset);
-                    await CopyAsync(from, null, to, null).ConfigureAwait(false);
+                    await CopyAsync(from, null, to, null, spliceWhenBulk: false).ConfigureAwait(false);
                     return;
                 }
                 Interlocked.Exchange(ref _lastActivity, Environment.TickCount64);
+                emptyWakeups = 0;
                 pipeEmpty = false;
                 var left = (int)moved;
                 while (left > 0)
