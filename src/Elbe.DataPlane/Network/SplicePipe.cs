@@ -24,8 +24,12 @@ internal sealed class SplicePipe
     private const uint SPLICE_F_MOVE = 1, SPLICE_F_NONBLOCK = 2;
     // Enough for the pumps of a busy moment; idle pipes past this are closed, not kept.
     private static readonly int PoolLimit = 8 * Environment.ProcessorCount;
+    // Pipes open at once, pooled or in use: past this a bulk direction copies instead, so that many busy flows
+    // cannot spend the file descriptors new connections need (each pipe is two).
+    private const int OpenLimit = 1024;
     private static readonly ConcurrentQueue<SplicePipe> Pool = new();
     private static int pooled;
+    private static int open;
 
     private readonly int _read;
     private readonly int _write;
@@ -39,7 +43,7 @@ internal sealed class SplicePipe
     /// <summary>Whether splice relaying is possible on this system at all.</summary>
     public static bool IsSupported { get; } = OperatingSystem.IsLinux();
 
-    /// <summary>An empty pipe, or null when the system will not give one (out of file descriptors).</summary>
+    /// <summary>An empty pipe, or null when the system will not give one or <see cref="OpenLimit"/> are open.</summary>
     public static SplicePipe? Rent()
     {
         if (Pool.TryDequeue(out var pipe))
@@ -47,8 +51,15 @@ internal sealed class SplicePipe
             Interlocked.Decrement(ref pooled);
             return pipe;
         }
+        if (Interlocked.Increment(ref open) > OpenLimit)
+        {
+            Interlocked.Decrement(ref open);
+            return null;
+        }
         var ends = new int[2];
-        return Pipe2(ends, O_NONBLOCK | O_CLOEXEC) == 0 ? new SplicePipe(ends[0], ends[1]) : null;
+        if (Pipe2(ends, O_NONBLOCK | O_CLOEXEC) == 0) return new SplicePipe(ends[0], ends[1]);
+        Interlocked.Decrement(ref open);
+        return null;
     }
 
     /// <summary>Gives back a pipe that is empty; one that may still hold bytes must be <see cref="Close"/>d instead.</summary>
@@ -94,6 +105,7 @@ internal sealed class SplicePipe
     {
         CloseFd(_read);
         CloseFd(_write);
+        Interlocked.Decrement(ref open);
     }
 
     private long Splice(SafeHandle socket, bool fromSocket, int count)

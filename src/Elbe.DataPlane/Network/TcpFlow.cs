@@ -161,7 +161,7 @@ internal sealed class TcpFlow
                 pipe ??= SplicePipe.Rent();
                 if (pipe is null)
                 {
-                    // No file descriptors for a pipe: this direction copies instead.
+                    // No pipe to be had (file descriptors or the open-pipe limit): this direction copies instead.
                     await CopyAsync(from, null, to, null, spliceWhenBulk: false).ConfigureAwait(false);
                     return;
                 }
