@@ -19,7 +19,7 @@ internal sealed class SplicePipe
     /// <summary>At most this much is in the pipe at once: a default pipe holds 16 pages.</summary>
     public const int Capacity = 64 * 1024;
 
-    private const int EINTR = 4, EAGAIN = 11, ECONNRESET = 104;
+    private const int EINTR = 4, EAGAIN = 11, EINVAL = 22, ENOSYS = 38, EOPNOTSUPP = 95, ECONNRESET = 104;
     private const int O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
     private const uint SPLICE_F_MOVE = 1, SPLICE_F_NONBLOCK = 2;
     // Enough for the pumps of a busy moment; idle pipes past this are closed, not kept.
@@ -97,6 +97,9 @@ internal sealed class SplicePipe
     }
 
     public static bool IsAgain(long result) => result == -EAGAIN;
+
+    /// <summary>Splice does not work on this socket or kernel at all; nothing was consumed.</summary>
+    public static bool IsRefused(long result) => result is -EINVAL or -ENOSYS or -EOPNOTSUPP;
 
     /// <summary>The peer reset the connection; the error is consumed, so the caller must pass the reset on itself.</summary>
     public static bool IsReset(long result) => result == -ECONNRESET;

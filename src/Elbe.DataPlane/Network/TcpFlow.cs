@@ -177,9 +177,11 @@ internal sealed class TcpFlow
                     pipe = null;
                     // A busy direction read all there was, or the wait ended on a readiness splice had already
                     // consumed the bytes of: wait again. That repeating without end, or splice refusing the socket,
-                    // goes to the buffered copy, which has always handled it.
+                    // goes to the buffered copy, which has always handled it. A socket error splice consumed (a
+                    // reset, a keepalive timeout) is passed on as the copy would have met it.
                     if (SplicePipe.IsAgain(moved) && (!waited || ++emptyWakeups <= MaxEmptyWakeups)) continue;
                     if (SplicePipe.IsReset(moved)) throw new SocketException((int)SocketError.ConnectionReset);
+                    if (!SplicePipe.IsAgain(moved) && !SplicePipe.IsRefused(moved)) throw new SocketException((int)SocketError.SocketError);
                     await CopyAsync(from, null, to, null, spliceWhenBulk: false).ConfigureAwait(false);
                     return;
                 }
