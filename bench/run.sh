@@ -96,7 +96,8 @@ fi
 # --- scenarios -----------------------------------------------------------------------------------------------
 # name | listener family | load generator and its arguments | request path | what Elbe needs for it
 # Families: plain (default forward), rules (10 path + 2 host rules, none matching), sticky (lb_cookie),
-# https (TLS, HTTP/1.1 and h2), tcp and udp (NLB). "idle" holds IDLE_CONNECTIONS connections open instead.
+# https (TLS, HTTP/1.1 and h2), tcp and udp (NLB). "idle" holds IDLE_CONNECTIONS connections open instead (on
+# the tcp family: relayed flows, each past one request, so the proxy holds a client and a target socket each).
 SCENARIOS=(
     "keepalive|plain|wrk -t2 -c64|/|http"
     "rules-10path-2host|rules|wrk -t2 -c64|/static/app.js|http"
@@ -108,9 +109,11 @@ SCENARIOS=(
     "https-handshake|https|wrk -t2 -c32 -H Connection:_close|/|tls"
     "http2|https|h2load -t2 -c32 -m10|/|tls"
     "tcp-connections|tcp|wrk -t2 -c64 -H Connection:_close|/|nlb"
+    "tcp-keepalive|tcp|wrk -t2 -c64|/|nlb"
     "tcp-bulk|tcp|wrk -t2 -c4|/16m|nlb"
     "udp-datagrams|udp|udp 64|/|nlb-udp"
     "idle-connections|plain|idle|/|http"
+    "tcp-idle-flows|tcp|idle|/|nlb"
 )
 scenario_selected() { [ -z "$ONLY_SCENARIOS" ] || [[ " $ONLY_SCENARIOS " == *" $1 "* ]]; }
 for wanted in $ONLY_SCENARIOS; do
@@ -142,7 +145,7 @@ for tool in $tools; do
     command -v "${tool%%:*}" >/dev/null || missing+=("${tool##*:}")
 done
 NGINX_STREAM=/usr/lib/nginx/modules/ngx_stream_module.so
-if [ -z "$ONLY_SCENARIOS" ] || scenario_selected tcp-connections || scenario_selected tcp-bulk || scenario_selected udp-datagrams; then
+if [ -z "$ONLY_SCENARIOS" ] || [[ " $ONLY_SCENARIOS " == *" tcp-"* ]] || scenario_selected udp-datagrams; then
     [ -f "$NGINX_STREAM" ] || missing+=(libnginx-mod-stream)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
@@ -347,19 +350,21 @@ measure() { # scenario family tool path proxy round
         "$(awk -v a="$after" -v b="$before" -v t="$TICKS" 'BEGIN { print (a - b) / t }')" "$(status_kib "$pid" VmHWM)" | tee -a "$RESULTS" >&2
 }
 
-# Idle connections: resident memory growth divided by the connections held, read while they are held.
-measure_idle() { # proxy round
-    local proxy=$1 round=$2 pid=${PID[$1]} before after opened failed
-    local endpoint; endpoint=$(endpoint "$proxy" plain)
+# Idle connections: resident memory growth divided by the connections held, read while they are held. The
+# clients live in their own process (python), the targets in nginx: the proxy's open-file limit (20,000) only
+# has to cover its own two sockets per flow.
+measure_idle() { # scenario family proxy round
+    local scenario=$1 family=$2 proxy=$3 round=$4 pid=${PID[$3]} before after opened failed
+    local endpoint; endpoint=$(endpoint "$proxy" "$family")
     before=$(status_kib "$pid" VmRSS)
-    coproc IDLE { python3 "$BENCH/load/idle_connections.py" "${endpoint%:*}" "${endpoint##*:}" "$IDLE_CONNECTIONS" 2>> "$RUN/idle.$proxy.log"; }
+    coproc IDLE { python3 "$BENCH/load/idle_connections.py" "${endpoint%:*}" "${endpoint##*:}" "$IDLE_CONNECTIONS" 2>> "$RUN/$scenario.$proxy.log"; }
     opened=0; failed=$IDLE_CONNECTIONS
     read -r _ opened failed <&"${IDLE[0]}" || true
     sleep 1
     after=$(status_kib "$pid" VmRSS)
     eval "exec ${IDLE[1]}>&-"
     wait "$IDLE_PID" 2>/dev/null || true
-    printf '%s\t%s\t%s\t%.2f\t\t\t%s\t\t%s\n' idle-connections "$proxy" "$round" \
+    printf '%s\t%s\t%s\t%.2f\t\t\t%s\t\t%s\n' "$scenario" "$proxy" "$round" \
         "$(awk -v a="$after" -v b="$before" -v n="$opened" 'BEGIN { print (n > 0 ? (a - b) / n : 0) }')" "$failed" "$after" | tee -a "$RESULTS" >&2
 }
 
@@ -368,6 +373,7 @@ for entry in "${SCENARIOS[@]}"; do
     scenario_selected "$scenario" || continue
     shown="${tool//@BENCH@\/load\//}"; shown="${shown/Connection:_close/\"Connection: close\"}"
     [ "$tool" = idle ] && shown="$IDLE_CONNECTIONS idle keep-alive connections (load/idle_connections.py)"
+    [ "$tool" = idle ] && [ "$family" = tcp ] && shown="$IDLE_CONNECTIONS idle TCP flows, each past one request (load/idle_connections.py)"
     [[ $tool == udp* ]] && shown="load/udp_datagrams.py, ${tool#udp } datagrams in flight"
     [ "$tool" != idle ] && [[ $tool != udp* ]] && shown="$shown -d${DURATION}s $path"
     printf '%s\t%s\t%s\n' "$scenario" "$shown" "$family" >> "$SCENARIO_LIST"
@@ -385,7 +391,7 @@ for entry in "${SCENARIOS[@]}"; do
                 [ "$round" = 1 ] && note "$scenario: ${LABEL[$proxy]} has no equivalent (needs $need); not run."
                 continue
             fi
-            if [ "$tool" = idle ]; then measure_idle "$proxy" "$round"
+            if [ "$tool" = idle ]; then measure_idle "$scenario" "$family" "$proxy" "$round"
             else measure "$scenario" "$family" "$tool" "$path" "$proxy" "$round"; fi
         done
     done

@@ -2,7 +2,7 @@
 #   scenarios: name, load generator line, listener family (in run order)
 #   results:   scenario, proxy, round, value, p50 ms, p99 ms, errors, CPU s, peak or held RSS KiB
 # The value is req/s, except MB/s for tcp-bulk, datagrams/s for udp-datagrams and KiB of resident memory per
-# held connection for idle-connections. Of several rounds the best counts (most throughput, least memory):
+# held connection for idle-connections and tcp-idle-flows. Of several rounds the best counts (most throughput, least memory):
 # other work on this shared machine only ever makes a run worse. Ratios are Elbe divided by the other proxy.
 BEGIN {
     FS = "\t"
@@ -10,7 +10,8 @@ BEGIN {
     count_proxies = split("elbe haproxy nginx yarp", proxies, " ")
 }
 FNR == NR { scenarios[++count] = $1; shown[$1] = $2; next }
-function better(scenario, a, b) { return scenario == "idle-connections" ? a < b : a > b }
+function idle(scenario) { return scenario == "idle-connections" || scenario == "tcp-idle-flows" }
+function better(scenario, a, b) { return idle(scenario) ? a < b : a > b }
 !(($1, $2) in value) || better($1, $4 + 0, value[$1, $2] + 0) {
     value[$1, $2] = $4; p50[$1, $2] = $5; p99[$1, $2] = $6; errors[$1, $2] = $7; cpu[$1, $2] = $8; rss[$1, $2] = $9
 }
@@ -24,7 +25,7 @@ END {
             print "Not run (see the notes below).\n"
             continue
         }
-        if (name == "idle-connections") {
+        if (idle(name)) {
             print "| | KiB per connection | connections that failed | RSS while held, MiB |"
             print "|---|---:|---:|---:|"
             for (r = 1; r <= count_proxies; r++) {

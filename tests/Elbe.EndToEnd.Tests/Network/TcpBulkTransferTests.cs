@@ -1,0 +1,65 @@
+using System.Net.Sockets;
+using Elbe.EndToEnd.Tests.Infrastructure;
+
+namespace Elbe.EndToEnd.Tests.Network;
+
+/// <summary>
+/// Megabytes through one relayed flow, both ways at once: the relay's bulk path (splice on Linux, with its
+/// fallback to a buffered send whenever a socket's send buffer is full) must neither lose, repeat nor reorder a byte.
+/// </summary>
+public class TcpBulkTransferTests
+{
+    private const int Size = 8 * 1024 * 1024;
+
+    [Fact]
+    public async Task Several_mebibytes_arrive_byte_exact_in_both_directions_and_the_fin_is_passed_on_both_ways()
+    {
+        await using var target = TcpEchoTarget.Start("a");
+        await using var harness = await ElbeHarness.StartAsync(new NlbTemplate().WithTargets(target.Port).ToString());
+        await harness.WaitForHealthyAsync(NlbTemplate.TargetGroup, target.Port);
+        await using var client = await NlbClient.ConnectAsync(harness.NodeAddress(NlbTemplate.LoadBalancer), NlbTemplate.ListenerPort);
+
+        // Not a repeating short pattern: a byte dropped or repeated anywhere shifts everything after it.
+        var sent = new byte[Size];
+        new Random(5).NextBytes(sent);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var sending = SendThenFinishAsync(client.Socket, sent, timeout.Token);
+        var received = await ReceiveToEndAsync(client.Socket, timeout.Token);
+        await sending;
+
+        Assert.Equal(Size, received.Length);
+        Assert.True(sent.AsSpan().SequenceEqual(received), $"the echo differs first at byte {sent.AsSpan().CommonPrefixLength(received)}");
+        var connection = Assert.Single(target.DataConnections);
+        Assert.Equal(Size, connection.PayloadBytes);
+        // The client's FIN reached the target (it saw the end of the stream), and the target's came back.
+        Assert.True(connection.ClosedByPeer);
+        Assert.False(connection.ResetByPeer);
+    }
+
+    private static async Task SendThenFinishAsync(Socket socket, byte[] bytes, CancellationToken cancellationToken)
+    {
+        // Uneven pieces, so the relay sees partial reads and partial pipe drains, not only whole 64 KiB chunks.
+        var offset = 0;
+        for (var piece = 1; offset < bytes.Length; piece++)
+        {
+            var length = Math.Min(bytes.Length - offset, 1 + (piece * 7919 % 200_000));
+            await socket.SendAsync(bytes.AsMemory(offset, length), SocketFlags.None, cancellationToken);
+            offset += length;
+        }
+        socket.Shutdown(SocketShutdown.Send);
+    }
+
+    private static async Task<byte[]> ReceiveToEndAsync(Socket socket, CancellationToken cancellationToken)
+    {
+        var received = new byte[Size + 1];
+        var filled = 0;
+        // Bounded: every read returns at least a byte until the end, and there are at most Size + 1 of them.
+        while (filled < received.Length)
+        {
+            var read = await socket.ReceiveAsync(received.AsMemory(filled), SocketFlags.None, cancellationToken);
+            if (read == 0) break;
+            filled += read;
+        }
+        return received[..filled];
+    }
+}
