@@ -17,7 +17,8 @@ namespace Elbe.ControlPlane.Api;
 /// </summary>
 public sealed class ApiEndpoint : IAsyncDisposable
 {
-    private const int MaxBodyBytes = 1024 * 1024;
+    // ACM accepts a certificate chain of up to 2 MB, which arrives base64-encoded inside a JSON body: 4 MiB holds it.
+    private const int MaxBodyBytes = 4 * 1024 * 1024;
 
     private readonly WebApplication _app;
 
