@@ -207,10 +207,22 @@ cpu_ticks() { local p; for p in $(tree_pids "$1"); do awk '{ sub(/^.*\) /, ""); 
 status_kib() { local p; for p in $(tree_pids "$1"); do awk -v f="$2:" '$1 == f { print $2 }' "/proc/$p/status" 2>/dev/null; done | awk '{ s += $1 } END { print s + 0 }'; }
 TICKS=$(getconf CLK_TCK)
 
+declare -A COMMAND=()
 start() { # name command... ; output to RUN/name.log
     local name=$1; shift
+    COMMAND[$name]=$(printf '%q ' "$@")
     "$@" > "$RUN/$name.log" 2>&1 &
     PID[$name]=$!
+}
+# Stops a proxy and starts it again with the same command (Elbe keeps its API-made listeners in its data
+# directory), then waits until URL answers and sends it a few requests so its code paths are warm.
+restart() { # name url
+    local name=$1 url=$2
+    stop_pid "${PID[$name]}"
+    eval "exec ${COMMAND[$name]}" >> "$RUN/$name.log" 2>&1 &
+    PID[$name]=$!
+    answers_200 "$url" || return 1
+    for _ in $(seq 100); do curl -sk -o /dev/null --max-time 2 "$url" || true; done
 }
 
 log "targets: nginx on $TARGET:9101 and :9102"
@@ -354,8 +366,12 @@ measure() { # scenario family tool path proxy round
 # clients live in their own process (python), the targets in nginx: the proxy's open-file limit (20,000) only
 # has to cover its own two sockets per flow.
 measure_idle() { # scenario family proxy round
-    local scenario=$1 family=$2 proxy=$3 round=$4 pid=${PID[$3]} before after opened failed
+    local scenario=$1 family=$2 proxy=$3 round=$4 pid before after opened failed
     local endpoint; endpoint=$(endpoint "$proxy" "$family")
+    # A fresh process: what earlier scenarios left in a managed heap (and what a collection frees meanwhile)
+    # would otherwise swamp the growth being measured, even turn it negative.
+    restart "$proxy" "http://$endpoint/" || { echo "run.sh: $proxy did not come back for $scenario; see $RUN/$proxy.log" >&2; exit 1; }
+    pid=${PID[$proxy]}
     before=$(status_kib "$pid" VmRSS)
     coproc IDLE { python3 "$BENCH/load/idle_connections.py" "${endpoint%:*}" "${endpoint##*:}" "$IDLE_CONNECTIONS" 2>> "$RUN/$scenario.$proxy.log"; }
     opened=0; failed=$IDLE_CONNECTIONS
