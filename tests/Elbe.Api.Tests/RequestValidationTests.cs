@@ -29,15 +29,15 @@ public sealed class RequestValidationTests(ApiServerFixture server) : IClassFixt
     }
 
     [Fact]
-    public async Task A_body_over_one_megabyte_is_refused_as_the_client_s_fault_and_the_server_keeps_answering()
+    public async Task A_body_over_four_mebibytes_is_refused_as_the_client_s_fault_and_the_server_keeps_answering()
     {
-        // Raw socket: the head announces 2 MB and waits (Expect: 100-continue) for the verdict, which must come from
+        // Raw socket: the head announces 5 MB (the limit, 4 MiB, holds ACM's 2 MB chains base64-encoded) and waits (Expect: 100-continue) for the verdict, which must come from
         // the Content-Length alone, before any body byte, so nothing races the server's close.
         using var socket = new System.Net.Sockets.TcpClient();
         await socket.ConnectAsync(server.Harness.BaseUrl.Host, server.Harness.BaseUrl.Port);
         var stream = socket.GetStream();
         var head = $"POST / HTTP/1.1\r\nHost: {server.Harness.BaseUrl.Authority}\r\nContent-Type: {SignedApiClient.FormContentType}\r\n" +
-            "Content-Length: 2000000\r\nExpect: 100-continue\r\n\r\n";
+            "Content-Length: 5000000\r\nExpect: 100-continue\r\n\r\n";
         await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(head));
         using var reader = new StreamReader(stream, System.Text.Encoding.UTF8);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
