@@ -202,6 +202,9 @@ public static class ConfigurationValidator
             }
             if (listener.Protocol is "HTTP" or "HTTPS" && !TargetGroupValidator.IsApplicationTargetGroup(tg))
                 errors.Add(ErrorCodes.IncompatibleProtocols, $"The target group '{tg.Name}' uses protocol '{tg.Protocol}', which is not compatible with an {listener.Protocol} listener", resourceArn, path);
+            // HTTP/2 and gRPC to targets need HTTP/2 from clients, which ALB speaks only over TLS (AWS's wording).
+            else if (listener.Protocol == "HTTP" && tg.ProtocolVersion is "HTTP2" or "GRPC")
+                errors.Add(ErrorCodes.InvalidLoadBalancerAction, $"Listener protocol 'HTTP' is not supported with a target group with the protocol-version '{tg.ProtocolVersion}'", resourceArn, path);
         }
     }
 }

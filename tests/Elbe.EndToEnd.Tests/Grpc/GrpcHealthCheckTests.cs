@@ -10,19 +10,19 @@ public sealed class GrpcHealthCheckTests
     public async Task The_default_check_counts_a_target_without_the_method_healthy_because_it_answers_unimplemented()
     {
         await using var backend = await GrpcBackend.StartAsync("a");
-        var template = new CfnTemplate()
+        CfnTemplate Template(string certificateArn) => new CfnTemplate()
             .LoadBalancer()
             .TargetGroup("Default", [backend.Port], protocolVersion: "GRPC",
                 healthCheck: new HealthCheckTemplate { Path = "/AWS.ALB/healthcheck", MatcherGrpcCode = "12" })
             .TargetGroup("WantsOk", [backend.Port], protocolVersion: "GRPC",
                 healthCheck: new HealthCheckTemplate { Path = "/AWS.ALB/healthcheck", MatcherGrpcCode = "0" })
-            .Listener(CfnActions.Forward("Default"))
+            .HttpsListener(CfnActions.Forward("Default"), certificateArn)
             .Rule("Other", 10, """
                 - Field: path-pattern
                   PathPatternConfig:
                     Values: ['/other/*']
-                """, CfnActions.Forward("WantsOk"));
-        await using var elbe = await ElbeHarness.StartAsync(template.ToString());
+                """, CfnActions.Forward("WantsOk"), listener: CfnTemplate.DefaultHttpsListener);
+        await using var elbe = await ElbeHarness.StartWithCertificateAsync(Template);
 
         await elbe.WaitForHealthyAsync("Default", backend.Port);
         await UnhealthyReason.WaitAsync(elbe, "WantsOk", backend.Port, "Target.ResponseCodeMismatch", "Health checks failed with these codes: [12]");
@@ -33,12 +33,12 @@ public sealed class GrpcHealthCheckTests
     public async Task The_grpc_health_check_flips_a_target_unhealthy_and_back()
     {
         await using var backend = await GrpcBackend.StartAsync("a");
-        var template = new CfnTemplate()
+        CfnTemplate Template(string certificateArn) => new CfnTemplate()
             .LoadBalancer()
             .TargetGroup("Rpc", [backend.Port], protocolVersion: "GRPC",
                 healthCheck: new HealthCheckTemplate { Path = TestGrpcMethods.CheckPath, MatcherGrpcCode = "0" })
-            .Listener(CfnActions.Forward("Rpc"));
-        await using var elbe = await ElbeHarness.StartAsync(template.ToString());
+            .HttpsListener(CfnActions.Forward("Rpc"), certificateArn);
+        await using var elbe = await ElbeHarness.StartWithCertificateAsync(Template);
 
         await elbe.WaitForHealthyAsync("Rpc", backend.Port);
         Assert.StartsWith("POST HTTP/2 application/grpc ELB-HealthChecker/2.0 https=False", backend.LastHealthCheck);
@@ -54,12 +54,12 @@ public sealed class GrpcHealthCheckTests
     public async Task Every_grpc_check_closes_its_http2_connection()
     {
         await using var backend = await GrpcBackend.StartAsync("a");
-        var template = new CfnTemplate()
+        CfnTemplate Template(string certificateArn) => new CfnTemplate()
             .LoadBalancer()
             .TargetGroup("Rpc", [backend.Port], protocolVersion: "GRPC",
                 healthCheck: new HealthCheckTemplate { Path = TestGrpcMethods.CheckPath, MatcherGrpcCode = "0" })
-            .Listener(CfnActions.Forward("Rpc"));
-        await using var elbe = await ElbeHarness.StartAsync(template.ToString());
+            .HttpsListener(CfnActions.Forward("Rpc"), certificateArn);
+        await using var elbe = await ElbeHarness.StartWithCertificateAsync(Template);
         await elbe.WaitForHealthyAsync("Rpc", backend.Port);
         await Eventually.TrueAsync(() => backend.HealthChecks >= 8, $"Only {backend.HealthChecks} checks arrived.");
 
@@ -72,12 +72,12 @@ public sealed class GrpcHealthCheckTests
     public async Task A_target_that_does_not_speak_http2_fails_the_grpc_check()
     {
         await using var backend = await GrpcBackend.StartAsync("old", HttpProtocols.Http1);
-        var template = new CfnTemplate()
+        CfnTemplate Template(string certificateArn) => new CfnTemplate()
             .LoadBalancer()
             .TargetGroup("Rpc", [backend.Port], protocolVersion: "GRPC",
                 healthCheck: new HealthCheckTemplate { Path = "/AWS.ALB/healthcheck", MatcherGrpcCode = "0-99" })
-            .Listener(CfnActions.Forward("Rpc"));
-        await using var elbe = await ElbeHarness.StartAsync(template.ToString());
+            .HttpsListener(CfnActions.Forward("Rpc"), certificateArn);
+        await using var elbe = await ElbeHarness.StartWithCertificateAsync(Template);
 
         await UnhealthyReason.WaitAsync(elbe, "Rpc", backend.Port, "Target.FailedHealthChecks");
     }

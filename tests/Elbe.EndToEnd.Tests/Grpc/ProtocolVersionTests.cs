@@ -16,30 +16,33 @@ public sealed class ProtocolVersionTests
         await using var plain = await GrpcBackend.StartAsync("plain", HttpProtocols.Http1);
         await using var h2 = await GrpcBackend.StartAsync("h2", HttpProtocols.Http2);
         await using var grpc = await GrpcBackend.StartAsync("grpc", HttpProtocols.Http2);
-        var template = new CfnTemplate()
+        // HTTP2 and GRPC groups serve only HTTPS listeners; HTTP/1.1 over TLS is what gets the 464.
+        CfnTemplate Template(string certificateArn) => new CfnTemplate()
             .LoadBalancer()
             .TargetGroup("Plain", [plain.Port])
             .TargetGroup("Two", [h2.Port], protocolVersion: "HTTP2")
             .TargetGroup("Rpc", [grpc.Port], protocolVersion: "GRPC",
                 healthCheck: new HealthCheckTemplate { Path = TestGrpcMethods.CheckPath, MatcherGrpcCode = "0" })
-            .Listener(CfnActions.Forward("Plain"))
-            .Rule("ToTwo", 10, PathIs("/two/*"), CfnActions.Forward("Two"))
-            .Rule("ToRpc", 20, PathIs("/rpc/*"), CfnActions.Forward("Rpc"));
-        await using var elbe = await ElbeHarness.StartAsync(template.ToString());
+            .HttpsListener(CfnActions.Forward("Plain"), certificateArn)
+            .Rule("ToTwo", 10, PathIs("/two/*"), CfnActions.Forward("Two"), listener: CfnTemplate.DefaultHttpsListener)
+            .Rule("ToRpc", 20, PathIs("/rpc/*"), CfnActions.Forward("Rpc"), listener: CfnTemplate.DefaultHttpsListener);
+        await using var elbe = await ElbeHarness.StartWithCertificateAsync(Template);
+        using var client = HttpsSetup.InsecureClient();
+        Uri Url(string path) => new($"https://{elbe.NodeAddress()}:{CfnTemplate.HttpsListenerPort}{path}");
         await elbe.WaitForHealthyAsync("Plain", plain.Port);
         // The HTTP/2-only target can pass only a check sent over HTTP/2.
         await elbe.WaitForHealthyAsync("Two", h2.Port);
         await elbe.WaitForHealthyAsync("Rpc", grpc.Port);
 
-        using (var ok = await elbe.GetAsync("/x"))
+        using (var ok = await client.GetAsync(Url("/x")))
         {
             Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
             Assert.Equal("backend=plain protocol=HTTP/1.1 https=False", await ok.Content.ReadAsStringAsync());
         }
 
-        using (var toTwo = await elbe.GetAsync("/two/x"))
+        using (var toTwo = await client.GetAsync(Url("/two/x")))
             await AssertPage464Async(toTwo);
-        using (var toRpc = await elbe.Client.PostAsync(elbe.Url("/rpc/x"), new ByteArrayContent([0, 0, 0, 0, 0])))
+        using (var toRpc = await client.PostAsync(Url("/rpc/x"), new ByteArrayContent([0, 0, 0, 0, 0])))
             await AssertPage464Async(toRpc);
         Assert.Equal(0, h2.PlainRequests);
         Assert.Equal(0, grpc.PlainRequests);
@@ -80,12 +83,12 @@ public sealed class ProtocolVersionTests
     public async Task An_https_http2_group_negotiates_h2_with_its_target()
     {
         await using var secure = await GrpcBackend.StartAsync("secure2", HttpProtocols.Http1AndHttp2, tls: true);
-        var template = new CfnTemplate()
+        CfnTemplate Template(string certificateArn) => new CfnTemplate()
             .LoadBalancer()
             .TargetGroup("Secure", [secure.Port], protocol: "HTTPS", protocolVersion: "GRPC",
                 healthCheck: new HealthCheckTemplate { Protocol = "HTTPS", Path = TestGrpcMethods.CheckPath, MatcherGrpcCode = "0" })
-            .Listener(CfnActions.Forward("Secure"));
-        await using var elbe = await ElbeHarness.StartAsync(template.ToString());
+            .HttpsListener(CfnActions.Forward("Secure"), certificateArn, name: "Front");
+        await using var elbe = await ElbeHarness.StartWithCertificateAsync(Template);
         await elbe.WaitForHealthyAsync("Secure", secure.Port);
 
         Assert.StartsWith("POST HTTP/2 application/grpc ELB-HealthChecker/2.0 https=True", secure.LastHealthCheck);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Elbe.Hosting;
+using Elbe.Tests.Certificates;
 
 namespace Elbe.EndToEnd.Tests.Infrastructure;
 
@@ -29,6 +30,29 @@ public sealed class ElbeHarness : IAsyncDisposable
 
     public static Task<ElbeHarness> StartAsync(string template, double timeScale = 0.1) =>
         StartAsync(template, LoopbackSubnets.Allocate(), timeScale);
+
+    /// <summary>
+    /// Starts with the load balancer alone, imports a self-signed certificate (as ACM would) and then applies the
+    /// template made with its ARN: for templates whose HTTPS listeners must name a certificate that exists.
+    /// </summary>
+    public static async Task<ElbeHarness> StartWithCertificateAsync(Func<string, CfnTemplate> template, double timeScale = 0.1)
+    {
+        var elbe = await StartAsync(new CfnTemplate().LoadBalancer().ToString(), timeScale);
+        try
+        {
+            var certificate = TestCertificates.Server("elbe.test");
+            var generation = elbe.Server.Generation;
+            var arn = await elbe.Server.ImportCertificateAsync(certificate.CertificatePem, certificate.PrivateKeyPem);
+            await elbe.Server.WaitForGenerationAsync(generation + 1, ReloadTimeout);
+            await elbe.ReloadAsync(template(arn).ToString());
+            return elbe;
+        }
+        catch
+        {
+            await elbe.DisposeAsync();
+            throw;
+        }
+    }
 
     /// <summary>Starts on a slice the caller allocated, for tests that place targets in its subnets before the template exists.</summary>
     /// <param name="udpFlowCapacity">UDP flows per NLB node socket; small values let tests reach the limit.</param>

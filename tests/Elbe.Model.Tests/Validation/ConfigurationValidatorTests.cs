@@ -133,6 +133,22 @@ public class ConfigurationValidatorTests
         Assert.Equal("IncompatibleProtocols", e.Code);
     }
 
+    [Theory]
+    [InlineData("HTTP2")]
+    [InlineData("GRPC")]
+    public void Http2_and_grpc_groups_serve_https_listeners_only(string protocolVersion)
+    {
+        var group = TargetGroup() with { ProtocolVersion = protocolVersion };
+        var e = Single(Valid() with { TargetGroups = [group], Rules = [] });
+        Assert.Equal("InvalidLoadBalancerAction", e.Code);
+        Assert.Equal($"Listener protocol 'HTTP' is not supported with a target group with the protocol-version '{protocolVersion}'", e.Message);
+
+        const string certificateArn = "arn:aws:acm:us-east-1:000000000000:certificate/present";
+        var https = Listener() with { Protocol = "HTTPS", Port = 443, CertificateArns = [certificateArn] };
+        var certificate = new Certificate { Arn = certificateArn, CertificatePem = "", PrivateKeyPem = "" };
+        Assert.Empty(ConfigurationValidator.Collect(Valid() with { TargetGroups = [group], Listeners = [https], Rules = [], Certificates = [certificate] }));
+    }
+
     [Fact]
     public void Load_balancer_attributes_are_checked()
     {
