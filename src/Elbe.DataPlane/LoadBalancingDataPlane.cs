@@ -71,6 +71,8 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
             // Groups leave service only after the listeners stop routing to them: retiring first would answer
             // requests still on the old snapshots with 503s until the swap.
             var retiring = UpdateTargetGroups(configuration);
+            // Once per configuration, for the ALB's HTTPS and the NLB's TLS listeners alike.
+            _certificates.Refresh(configuration.Certificates);
             try
             {
                 try
@@ -108,7 +110,6 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
     {
         var loadBalancers = configuration.LoadBalancers.ToDictionary(lb => lb.Arn, StringComparer.Ordinal);
         var groups = configuration.TargetGroups.ToDictionary(g => g.Arn, StringComparer.Ordinal);
-        _certificates.Refresh(configuration.Certificates);
         var wanted = new HashSet<string>(StringComparer.Ordinal);
         var failures = new List<string>();
         foreach (var listener in configuration.Listeners)
@@ -359,7 +360,6 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
     private async Task ApplyListenersAsync(ElbeConfiguration configuration, CancellationToken cancellationToken)
     {
         var loadBalancers = configuration.LoadBalancers.ToDictionary(lb => lb.Arn, StringComparer.Ordinal);
-        _certificates.Refresh(configuration.Certificates);
         var wanted = new HashSet<string>(StringComparer.Ordinal);
         var failures = new List<string>();
         foreach (var listener in configuration.Listeners)
