@@ -104,7 +104,7 @@ public sealed class NetworkTls
         }
     }
 
-    private SslServerAuthenticationOptions OptionsFor(string? serverName, List<string>? offered)
+    private SslServerAuthenticationOptions OptionsFor(string? serverName, IReadOnlyList<string>? offered)
     {
         var options = _options[_selector.Select(serverName ?? "", ClientKeySupport.Any)];
         if (Alpn is null || offered is null) return options;
@@ -125,7 +125,7 @@ public sealed class NetworkTls
     }
 
     /// <summary>The client's ALPN list from its first record, peeked so the handshake still reads it; null when it is not all there yet.</summary>
-    private static async Task<List<string>?> PeekOfferAsync(Socket client, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<string>?> PeekOfferAsync(Socket client, CancellationToken cancellationToken)
     {
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024 + 5);
         try

@@ -19,6 +19,7 @@ public static class ClientHelloParser
     private const byte ClientHelloMessage = 0x01;
     private const ushort ServerNameExtension = 0;
     private const ushort SignatureAlgorithmsExtension = 13;
+    private const ushort AlpnExtension = 16;
     private const ushort SupportedVersionsExtension = 43;
     private const ushort Tls13 = 0x0304;
 
@@ -53,6 +54,7 @@ public static class ClientHelloParser
         var suiteEcdsa = false;
         var suiteRsa = false;
         var complete = false;
+        List<string>? alpn = null;
 
         if (reader.Skip(2 + 32) && reader.SkipVector8() && reader.Vector16(out var suites))
         {
@@ -83,17 +85,31 @@ public static class ClientHelloParser
                             case SupportedVersionsExtension:
                                 offersTls13 = OffersTls13(data);
                                 break;
+                            case AlpnExtension:
+                                alpn ??= ReadAlpn(data);
+                                break;
                         }
                     }
                 }
             }
         }
-        if (!complete) return new ClientHello(serverName, ClientKeySupport.Any, offersTls13);
+        if (!complete) return new ClientHello(serverName, ClientKeySupport.Any, offersTls13) { AlpnProtocols = alpn ?? [] };
 
         // Without signature_algorithms a TLS 1.2 client accepts SHA-1 signatures of either kind (RFC 5246 §7.4.1.4.1).
         var ecdsa = (!sigalgsSeen || sigalgEcdsa) && (suiteEcdsa || offersTls13);
         var rsa = (!sigalgsSeen || sigalgRsa) && (suiteRsa || offersTls13);
-        return new ClientHello(serverName, new ClientKeySupport(rsa, ecdsa), offersTls13);
+        return new ClientHello(serverName, new ClientKeySupport(rsa, ecdsa), offersTls13) { AlpnProtocols = alpn ?? [] };
+    }
+
+    private static List<string> ReadAlpn(ReadOnlySpan<byte> data)
+    {
+        var protocols = new List<string>();
+        var reader = new Reader(data);
+        if (!reader.Vector16(out var list)) return protocols;
+        var names = new Reader(list);
+        while (names.Byte(out var length) && length > 0 && names.Take(length, out var name))
+            protocols.Add(Encoding.ASCII.GetString(name));
+        return protocols;
     }
 
     private static string? ReadServerName(ReadOnlySpan<byte> data)
@@ -184,9 +200,15 @@ public static class ClientHelloParser
         public bool Vector16(out ReadOnlySpan<byte> value)
         {
             value = default;
-            if (!UInt16(out var length) || _rest.Length < length) return false;
-            value = _rest[..length];
-            _rest = _rest[length..];
+            return UInt16(out var length) && Take(length, out value);
+        }
+
+        public bool Take(int count, out ReadOnlySpan<byte> value)
+        {
+            value = default;
+            if (_rest.Length < count) return false;
+            value = _rest[..count];
+            _rest = _rest[count..];
             return true;
         }
     }
