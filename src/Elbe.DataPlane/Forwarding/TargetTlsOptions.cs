@@ -1,5 +1,5 @@
 using System.Net.Security;
-using System.Security.Authentication;
+using Elbe.DataPlane.Listeners.Tls;
 using Elbe.Model.Security;
 
 namespace Elbe.DataPlane.Forwarding;
@@ -13,35 +13,14 @@ public static class TargetTlsOptions
 {
     public static SslClientAuthenticationOptions For(SslPolicy policy)
     {
-        var options = new SslClientAuthenticationOptions
+        // The same protocol and cipher translation the listeners use for their side of TLS.
+        var negotiation = NegotiationPolicy.For(policy.Name);
+        return new SslClientAuthenticationOptions
         {
             RemoteCertificateValidationCallback = static (_, _, _, _) => true,
-            EnabledSslProtocols = Protocols(policy),
+            EnabledSslProtocols = negotiation.Protocols,
+            CipherSuitesPolicy = negotiation.CipherSuites,
             CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
         };
-        // Cipher suite lists are honoured only where the platform's TLS stack lets them be set (OpenSSL); elsewhere
-        // the platform's defaults apply.
-        if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
-            options.CipherSuitesPolicy = new CipherSuitesPolicy(policy.Ciphers.Select(c => c.Suite));
-        return options;
-    }
-
-    private static SslProtocols Protocols(SslPolicy policy)
-    {
-        var protocols = SslProtocols.None;
-        foreach (var name in policy.Protocols)
-        {
-#pragma warning disable SYSLIB0039 // The back-end policies still list TLS 1.0 and 1.1; the platform may refuse them anyway.
-            protocols |= name switch
-            {
-                SslPolicy.Tls10 => SslProtocols.Tls,
-                SslPolicy.Tls11 => SslProtocols.Tls11,
-                SslPolicy.Tls12 => SslProtocols.Tls12,
-                SslPolicy.Tls13 => SslProtocols.Tls13,
-                _ => SslProtocols.None,
-            };
-#pragma warning restore SYSLIB0039
-        }
-        return protocols;
     }
 }
