@@ -21,13 +21,18 @@ public sealed class AlbRequestTransformer(AlbSettings settings, int listenerPort
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
-        var request = httpContext.Request;
-        var headers = proxyRequest.Headers;
+        var editor = new HttpRequestHeadersEditor(proxyRequest.Headers);
+        Rewrite(httpContext, ref editor);
+        proxyRequest.Headers.ExpectContinue = null;
+    }
 
+    /// <summary>What ALB adds, replaces and removes on a request to a target, for both forwarding paths.</summary>
+    public void Rewrite<TEditor>(HttpContext httpContext, ref TEditor headers) where TEditor : IRequestHeaderEditor
+    {
+        var request = httpContext.Request;
         switch (settings.XffMode)
         {
             case XffMode.Append:
-                headers.Remove("X-Forwarded-For");
                 var client = ClientEntry(httpContext.Connection);
                 var existing = request.Headers["X-Forwarded-For"];
                 var forwardedFor = existing.Count switch
@@ -36,28 +41,35 @@ public sealed class AlbRequestTransformer(AlbSettings settings, int listenerPort
                     1 => string.Concat(existing[0], ", ", client),
                     _ => string.Join(", ", existing.ToArray()) + ", " + client,
                 };
-                headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor);
+                headers.Set("X-Forwarded-For", forwardedFor);
                 break;
             case XffMode.Remove:
                 headers.Remove("X-Forwarded-For");
                 break;
         }
 
-        headers.Remove("X-Forwarded-Proto");
-        headers.TryAddWithoutValidation("X-Forwarded-Proto", listenerScheme);
-        headers.Remove("X-Forwarded-Port");
-        headers.TryAddWithoutValidation("X-Forwarded-Port", _port);
+        headers.Set("X-Forwarded-Proto", listenerScheme);
+        headers.Set("X-Forwarded-Port", _port);
 
         var trace = request.Headers["X-Amzn-Trace-Id"];
-        headers.Remove("X-Amzn-Trace-Id");
-        headers.TryAddWithoutValidation("X-Amzn-Trace-Id", TraceId.Next(trace.Count == 0 ? null : trace[0]));
+        headers.Set("X-Amzn-Trace-Id", TraceId.Next(trace.Count == 0 ? null : trace[0]));
 
-        tlsHeaders?.Apply(httpContext, headers);
+        tlsHeaders?.Apply(httpContext, ref headers);
 
-        headers.Host = HostForTarget(request.Headers.Host);
+        headers.Set("Host", HostForTarget(request.Headers.Host));
         // ALB answers 100 Continue itself (Kestrel does when the body is first read) and never forwards Expect.
-        headers.ExpectContinue = null;
         headers.Remove("Expect");
+    }
+
+    private readonly struct HttpRequestHeadersEditor(System.Net.Http.Headers.HttpRequestHeaders headers) : IRequestHeaderEditor
+    {
+        public void Remove(string name) => headers.Remove(name);
+
+        public void Set(string name, string value)
+        {
+            headers.Remove(name);
+            headers.TryAddWithoutValidation(name, value);
+        }
     }
 
     /// <summary>A target response whose headers exceed 32 K is not forwarded: the client gets ALB's 502.</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using Elbe.DataPlane.Errors;
+using Elbe.DataPlane.Forwarding.Http1;
 using Elbe.DataPlane.Listeners;
 using Elbe.DataPlane.Targets;
 using Elbe.Model.Security;
@@ -13,7 +14,8 @@ namespace Elbe.DataPlane.Forwarding;
 /// Sends a request to the chosen target through YARP's forwarder, and turns forwarding failures into the status
 /// codes ALB answers (section 1.14). The target group decides the scheme (HTTP or HTTPS) and the HTTP version
 /// (<see cref="TargetRequestConfigs"/>); request and response bodies stream both ways unbuffered and trailers pass
-/// through, which is what gRPC streaming needs.
+/// through, which is what gRPC streaming needs. Plain HTTP/1.1 exchanges, the common case, take the leaner
+/// <see cref="Http1Forwarder"/> instead; YARP keeps HTTP/2 and gRPC groups, HTTPS targets and upgrades.
 /// </summary>
 public sealed class TargetForwarder(IHttpForwarder forwarder) : IDisposable
 {
@@ -38,7 +40,12 @@ public sealed class TargetForwarder(IHttpForwarder forwarder) : IDisposable
         SslOptions = TargetTlsOptions.For(tlsPolicy),
     });
 
-    public async Task ForwardAsync(HttpContext context, ListenerSnapshot listener, TargetState target, TargetGroupSettings group)
+    private readonly Http1Forwarder _http1 = new();
+
+    public Task ForwardAsync(HttpContext context, ListenerSnapshot listener, TargetState target, TargetGroupSettings group) =>
+        Http1Forwarder.Handles(context, group) ? _http1.ForwardAsync(context, listener, target) : ForwardThroughYarpAsync(context, listener, target, group);
+
+    private async Task ForwardThroughYarpAsync(HttpContext context, ListenerSnapshot listener, TargetState target, TargetGroupSettings group)
     {
         var requests = listener.TargetRequests;
         var prefix = group.TargetsUseTls ? target.TlsDestinationPrefix : target.DestinationPrefix;
@@ -89,5 +96,6 @@ public sealed class TargetForwarder(IHttpForwarder forwarder) : IDisposable
     {
         _defaultPolicyClient.Dispose();
         _tls13PolicyClient.Dispose();
+        _http1.Dispose();
     }
 }

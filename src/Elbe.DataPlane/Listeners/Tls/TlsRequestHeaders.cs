@@ -1,4 +1,4 @@
-using System.Net.Http.Headers;
+using Elbe.DataPlane.Forwarding;
 using Elbe.Model.Attributes;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
@@ -39,12 +39,12 @@ public sealed class TlsRequestHeaders
         _leaf = Name("x_amzn_mtls_clientcert_leaf");
     }
 
-    public void Apply(HttpContext context, HttpRequestHeaders headers)
+    public void Apply<TEditor>(HttpContext context, ref TEditor headers) where TEditor : IRequestHeaderEditor
     {
         if (_versionAndCipher && context.Features.Get<ITlsHandshakeFeature>() is { } handshake)
         {
-            Set(headers, _version, NegotiationPolicy.ProtocolName(handshake.Protocol));
-            if (handshake.NegotiatedCipherSuite is { } suite) Set(headers, _cipher, NegotiationPolicy.CipherName(suite));
+            headers.Set(_version, NegotiationPolicy.ProtocolName(handshake.Protocol));
+            if (handshake.NegotiatedCipherSuite is { } suite) headers.Set(_cipher, NegotiationPolicy.CipherName(suite));
         }
         if (_mode == ClientCertificateMode.Off) return;
 
@@ -60,19 +60,13 @@ public sealed class TlsRequestHeaders
             return;
         if (_mode == ClientCertificateMode.Passthrough)
         {
-            headers.TryAddWithoutValidation(_clientCert, presented.ChainPem);
+            headers.Set(_clientCert, presented.ChainPem);
             return;
         }
-        headers.TryAddWithoutValidation(_serial, presented.SerialNumber);
-        headers.TryAddWithoutValidation(_issuer, presented.Issuer);
-        headers.TryAddWithoutValidation(_subject, presented.Subject);
-        headers.TryAddWithoutValidation(_validity, presented.Validity);
-        headers.TryAddWithoutValidation(_leaf, presented.LeafPem);
-    }
-
-    private static void Set(HttpRequestHeaders headers, string name, string value)
-    {
-        headers.Remove(name);
-        headers.TryAddWithoutValidation(name, value);
+        headers.Set(_serial, presented.SerialNumber);
+        headers.Set(_issuer, presented.Issuer);
+        headers.Set(_subject, presented.Subject);
+        headers.Set(_validity, presented.Validity);
+        headers.Set(_leaf, presented.LeafPem);
     }
 }

@@ -1,0 +1,145 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using Elbe.Routing.Http1;
+
+namespace Elbe.DataPlane.Forwarding.Http1;
+
+/// <summary>
+/// One kept-alive HTTP/1.1 connection to a target: the socket, pipes over it, and the per-exchange state a watchdog
+/// (<see cref="TargetConnectionPool"/>) checks instead of timers and cancellation registrations per request: the
+/// deadline of the current target read or write, and the client and deregistration tokens of the current request.
+/// </summary>
+public sealed class Http1TargetConnection
+{
+    private const int Idle = 0, InUse = 1, Closed = 2;
+
+    private readonly Socket _socket;
+    private int _state = InUse;
+    private int _abort;
+    private long _deadline = long.MaxValue;
+    private CancellationToken _clientGone;
+    private CancellationToken _cutoff;
+
+    private Http1TargetConnection(Socket socket, string endpoint)
+    {
+        _socket = socket;
+        Endpoint = endpoint;
+        var stream = new NetworkStream(socket, ownsSocket: true);
+        Reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 2048, leaveOpen: true));
+        Writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 4096, leaveOpen: true));
+        Stream = stream;
+    }
+
+    public string Endpoint { get; }
+    public NetworkStream Stream { get; }
+    public PipeReader Reader { get; }
+    public PipeWriter Writer { get; }
+    public Http1ResponseHead Head { get; } = new();
+    public RequestHeaderEdits Edits { get; } = new();
+    public List<KeyValuePair<string, string>> Trailers { get; } = [];
+    /// <summary>When the connection went back to the pool (Environment.TickCount64).</summary>
+    public long IdleSince { get; private set; }
+    public TargetConnectionAbort AbortReason => (TargetConnectionAbort)Volatile.Read(ref _abort);
+    public bool IsClosed => Volatile.Read(ref _state) == Closed;
+
+    /// <summary>Connects within ALB's connect timeout (fact sheet 1.11): past it, <see cref="TargetConnectTimeoutException"/> (504).</summary>
+    public static async ValueTask<Http1TargetConnection> ConnectAsync(string address, int port, string endpoint)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        using var timeout = new CancellationTokenSource(TargetConnection.ConnectTimeout);
+        try
+        {
+            if (IPAddress.TryParse(address, out var ip)) await socket.ConnectAsync(new IPEndPoint(ip, port), timeout.Token);
+            else await socket.ConnectAsync(new DnsEndPoint(address, port), timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            socket.Dispose();
+            throw new TargetConnectTimeoutException();
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        return new Http1TargetConnection(socket, endpoint);
+    }
+
+    /// <summary>Takes a pooled connection for a request; false when the watchdog closed it first.</summary>
+    public bool TryTake() => Interlocked.CompareExchange(ref _state, InUse, Idle) == Idle;
+
+    /// <summary>Marks the connection idle; the caller then puts it in the pool.</summary>
+    public void MakeIdle()
+    {
+        _clientGone = default;
+        _cutoff = default;
+        IdleSince = Environment.TickCount64;
+        Volatile.Write(ref _state, Idle);
+    }
+
+    /// <summary>Closes an idle connection the pool has kept too long; false when a request took it first.</summary>
+    public bool TryCloseIdle()
+    {
+        if (Interlocked.CompareExchange(ref _state, Closed, Idle) != Idle) return false;
+        Release();
+        return true;
+    }
+
+    /// <summary>Whether the target has sent something (or closed) while the connection sat in the pool: then it cannot carry a request.</summary>
+    public bool HasPendingInput()
+    {
+        try
+        {
+            return _socket.Poll(0, SelectMode.SelectRead);
+        }
+        catch (Exception)
+        {
+            return true;
+        }
+    }
+
+    public void BeginExchange(CancellationToken clientGone, CancellationToken cutoff)
+    {
+        _clientGone = clientGone;
+        _cutoff = cutoff;
+    }
+
+    /// <summary>Arms the idle deadline around one target read or write: the target silent this long gets the client a 504.</summary>
+    public void Arm(long idleMilliseconds) => Volatile.Write(ref _deadline, Environment.TickCount64 + idleMilliseconds);
+
+    public void Disarm() => Volatile.Write(ref _deadline, long.MaxValue);
+
+    /// <summary>The watchdog's look at an exchange in progress: tears it down when the client left, the target stalled, or its deregistration ended.</summary>
+    public void Watch(long now)
+    {
+        if (Volatile.Read(ref _state) != InUse) return;
+        if (_clientGone.IsCancellationRequested) Abort(TargetConnectionAbort.ClientGone);
+        else if (_cutoff.IsCancellationRequested) Abort(TargetConnectionAbort.Cutoff);
+        else if (now >= Volatile.Read(ref _deadline)) Abort(TargetConnectionAbort.TargetIdle);
+    }
+
+    /// <summary>Closing the socket fails whatever read or write is pending; the reason tells the exchange what to answer.</summary>
+    public void Abort(TargetConnectionAbort reason)
+    {
+        Interlocked.CompareExchange(ref _abort, (int)reason, (int)TargetConnectionAbort.None);
+        Close();
+    }
+
+    /// <summary>Ends the connection; safe to call more than once and from the watchdog.</summary>
+    public void Close()
+    {
+        Volatile.Write(ref _state, Closed);
+        try { _socket.Dispose(); }
+        catch (Exception) { /* already gone */ }
+    }
+
+    /// <summary>Releases the pipes' buffers; only the exchange that owns the connection calls this.</summary>
+    public void Release()
+    {
+        Close();
+        // Completing returns the pipes' pooled buffers; a writer with unsent bytes fails to flush them to the closed socket, which is fine.
+        try { Reader.Complete(); } catch (Exception) { }
+        try { Writer.Complete(); } catch (Exception) { }
+    }
+}
