@@ -49,12 +49,12 @@ public sealed class ScriptedHttpTarget : IAsyncDisposable
             TcpClient client;
             try { client = await listener.AcceptTcpClientAsync(stopping.Token); }
             catch (Exception) { return; }
-            Interlocked.Increment(ref connections);
-            _ = Task.Run(() => ServeAsync(client));
+            var id = Interlocked.Increment(ref connections);
+            _ = Task.Run(() => ServeAsync(client, id));
         }
     }
 
-    private async Task ServeAsync(TcpClient client)
+    private async Task ServeAsync(TcpClient client, int connectionId)
     {
         using (client)
         using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token))
@@ -70,6 +70,7 @@ public sealed class ScriptedHttpTarget : IAsyncDisposable
                     var head = await reader.ReadHeadAsync(timeout.Token);
                     if (head is null) return;
                     var request = ScriptedRequest.Parse(head);
+                    request.ConnectionId = connectionId;
                     request.Body = await reader.ReadBodyAsync(request, timeout.Token);
                     var answer = request.Path == BackendServer.HealthPath
                         ? new Answer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
@@ -187,6 +188,8 @@ public sealed class ScriptedRequest
     /// <summary>Lower-cased names; repeated headers joined with ", ".</summary>
     public required Dictionary<string, string> Headers { get; init; }
     public byte[] Body { get; set; } = [];
+    /// <summary>Which of the target's connections carried the request (1 for the first accepted).</summary>
+    public int ConnectionId { get; set; }
 
     public static ScriptedRequest Parse(string head)
     {
