@@ -49,6 +49,8 @@ public sealed class Http1Forwarder : IDisposable
             : context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true ? RequestBodyFraming.Chunked
             : RequestBodyFraming.None;
         var hasBody = framing == RequestBodyFraming.Chunked || request.ContentLength > 0;
+        var isHead = HttpMethods.IsHead(request.Method);
+        var idle = (long)listener.Settings.IdleTimeout.TotalMilliseconds;
         var outcome = Outcome.BadGateway;
         target.RequestStarted();
         try
@@ -75,7 +77,66 @@ public sealed class Http1Forwarder : IDisposable
                     }
                     _pool.Track(connection);
                 }
-                outcome = await ExchangeAsync(context, listener, connection, target.Cutoff, framing, hasBody);
+
+                // The exchange up to the response head, inline so a request costs one state machine.
+                connection.BeginExchange(context.RequestAborted, target.Cutoff);
+                var received = false;
+                var bodyStarted = false;
+                var headRead = false;
+                try
+                {
+                    var edits = connection.Edits;
+                    edits.Clear();
+                    listener.Transformer.Rewrite(context, ref edits);
+                    Http1RequestHead.Write(connection.Output, request, context.Features.Get<IHttpRequestFeature>()!.RawTarget, edits, framing);
+                    connection.Arm(idle);
+                    if (hasBody)
+                    {
+                        bodyStarted = true;
+                        await SendBodyAsync(request.BodyReader, connection, framing == RequestBodyFraming.Chunked, idle);
+                    }
+                    else await connection.Output.FlushAsync();
+
+                    var head = connection.Head;
+                    var input = connection.Input;
+                    while (true)
+                    {
+                        var parsed = Http1ResponseParser.ParseHead(input.Span, isHead, head, out var consumed);
+                        if (parsed == Http1ParseResult.Complete)
+                        {
+                            input.Consume(consumed);
+                            if (head.IsInterim) continue;
+                            headRead = true;
+                            break;
+                        }
+                        if (parsed == Http1ParseResult.Invalid)
+                        {
+                            outcome = Outcome.BadGateway;
+                            break;
+                        }
+                        connection.Arm(idle);
+                        var read = await input.ReceiveMoreAsync();
+                        input.Received(read);
+                        if (read == 0)
+                        {
+                            outcome = Failure(context, connection, retryable: !received && !bodyStarted);
+                            break;
+                        }
+                        received = true;
+                    }
+                    connection.Disarm();
+                }
+                catch (BadHttpRequestException)
+                {
+                    // The client's body ended early or broke its framing: ALB's 400.
+                    outcome = context.RequestAborted.IsCancellationRequested ? Outcome.ClientGone : Outcome.BadRequest;
+                }
+                catch (Exception)
+                {
+                    outcome = Failure(context, connection, retryable: !received && !bodyStarted);
+                }
+
+                if (headRead) outcome = await RelayResponseAsync(context, connection, isHead, idle);
                 if (outcome == Outcome.Reusable) _pool.Return(connection);
                 else _pool.Discard(connection);
                 // A pooled connection the target closed while it sat idle fails before anything is lost: once more on a fresh one.
@@ -106,63 +167,6 @@ public sealed class Http1Forwarder : IDisposable
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<Outcome> ExchangeAsync(HttpContext context, ListenerSnapshot listener, Http1TargetConnection connection,
-        CancellationToken cutoff, RequestBodyFraming framing, bool hasBody)
-    {
-        var request = context.Request;
-        var idle = (long)listener.Settings.IdleTimeout.TotalMilliseconds;
-        var isHead = HttpMethods.IsHead(request.Method);
-        var received = false;
-        var bodyStarted = false;
-        connection.BeginExchange(context.RequestAborted, cutoff);
-        try
-        {
-            var edits = connection.Edits;
-            edits.Clear();
-            listener.Transformer.Rewrite(context, ref edits);
-            Http1RequestHead.Write(connection.Writer, request, context.Features.Get<IHttpRequestFeature>()!.RawTarget, edits, framing);
-            if (hasBody)
-            {
-                bodyStarted = true;
-                if (!await SendBodyAsync(request.BodyReader, connection, framing == RequestBodyFraming.Chunked, idle)) return Failure(context, connection, retryable: false);
-            }
-            else if (!await FlushAsync(connection, idle)) return Failure(context, connection, retryable: true);
-
-            var head = connection.Head;
-            var reader = connection.Reader;
-            while (true)
-            {
-                connection.Arm(idle);
-                var result = await reader.ReadAsync();
-                connection.Disarm();
-                var buffer = result.Buffer;
-                if (!buffer.IsEmpty) received = true;
-                var parsed = Http1ResponseParser.ParseHead(buffer, isHead, head, out var consumed);
-                if (parsed == Http1ParseResult.Complete)
-                {
-                    reader.AdvanceTo(buffer.GetPosition(consumed));
-                    if (head.IsInterim) continue;
-                    break;
-                }
-                reader.AdvanceTo(buffer.Start, buffer.End);
-                if (parsed == Http1ParseResult.Invalid) return Outcome.BadGateway;
-                if (result.IsCompleted) return Failure(context, connection, retryable: !received && !bodyStarted);
-            }
-        }
-        catch (BadHttpRequestException)
-        {
-            // The client's body ended early or broke its framing: ALB's 400.
-            return context.RequestAborted.IsCancellationRequested ? Outcome.ClientGone : Outcome.BadRequest;
-        }
-        catch (Exception)
-        {
-            return Failure(context, connection, retryable: !received && !bodyStarted);
-        }
-
-        return await RelayResponseAsync(context, connection, isHead, idle);
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<Outcome> RelayResponseAsync(HttpContext context, Http1TargetConnection connection, bool isHead, long idle)
     {
         var head = connection.Head;
@@ -190,23 +194,16 @@ public sealed class Http1Forwarder : IDisposable
                 Http1BodyFraming.CloseDelimited => await CopyAsync(context, connection, long.MaxValue, idle),
                 _ => true,
             };
+            connection.Disarm();
             if (!complete) return Failure(context, connection, retryable: false);
         }
         catch (Exception)
         {
             return Failure(context, connection, retryable: false);
         }
-        if (!head.KeepAlive || connection.AbortReason != TargetConnectionAbort.None) return Outcome.Spent;
-        return HasLeftoverInput(connection.Reader) ? Outcome.Spent : Outcome.Reusable;
-    }
-
-    /// <summary>Bytes after the response (or the target's close) mean the connection cannot carry another exchange.</summary>
-    private static bool HasLeftoverInput(PipeReader reader)
-    {
-        if (!reader.TryRead(out var result)) return false;
-        var leftover = !result.Buffer.IsEmpty || result.IsCompleted;
-        reader.AdvanceTo(result.Buffer.Start);
-        return leftover;
+        // Bytes after the response mean the connection cannot carry another exchange.
+        if (!head.KeepAlive || connection.Input.Count > 0 || connection.AbortReason != TargetConnectionAbort.None) return Outcome.Spent;
+        return Outcome.Reusable;
     }
 
     private static Outcome Failure(HttpContext context, Http1TargetConnection connection, bool retryable)
@@ -224,64 +221,77 @@ public sealed class Http1Forwarder : IDisposable
         return retryable ? Outcome.Retry : Outcome.BadGateway;
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<bool> FlushAsync(Http1TargetConnection connection, long idle)
+    /// <summary>
+    /// Streams the client's body to the target after the buffered head: Content-Length bodies as they are, others
+    /// re-framed as chunks. Large segments go to the socket without a copy.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private static async ValueTask SendBodyAsync(PipeReader body, Http1TargetConnection connection, bool chunked, long idle)
     {
-        connection.Arm(idle);
-        var flushed = await connection.Writer.FlushAsync();
-        connection.Disarm();
-        return !flushed.IsCanceled && !flushed.IsCompleted;
-    }
-
-    /// <summary>Streams the client's body to the target: Content-Length bodies as they are, others re-framed as chunks.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<bool> SendBodyAsync(PipeReader body, Http1TargetConnection connection, bool chunked, long idle)
-    {
-        var target = connection.Writer;
+        const int CopyBelow = 8 * 1024;
+        var output = connection.Output;
         while (true)
         {
+            connection.Disarm();
             var result = await body.ReadAsync();
+            connection.Arm(idle);
             var buffer = result.Buffer;
             if (!buffer.IsEmpty)
             {
-                if (chunked) Http1RequestHead.WriteChunkHeader(target, buffer.Length);
-                foreach (var segment in buffer) target.Write(segment.Span);
-                if (chunked) target.Write("\r\n"u8);
+                if (chunked) Http1RequestHead.WriteChunkHeader(output, buffer.Length);
+                if (buffer.Length < CopyBelow)
+                {
+                    foreach (var segment in buffer) output.Write(segment.Span);
+                }
+                else
+                {
+                    await output.FlushAsync();
+                    foreach (var segment in buffer) await output.SendAsync(segment);
+                }
+                if (chunked) output.Write("\r\n"u8);
             }
             body.AdvanceTo(buffer.End);
             if (result.IsCompleted) break;
-            if (!await FlushAsync(connection, idle)) return false;
+            // Small pieces gather until there is enough to be worth a send.
+            if (output.Count >= CopyBelow) await output.FlushAsync();
         }
-        if (chunked) target.Write("0\r\n\r\n"u8);
-        return await FlushAsync(connection, idle);
+        if (chunked) output.Write("0\r\n\r\n"u8);
+        await output.FlushAsync();
     }
 
-    /// <summary>Relays <paramref name="length"/> bytes of body (or up to the target's close for long.MaxValue) to the client.</summary>
+    /// <summary>
+    /// Relays <paramref name="length"/> bytes of body (or up to the target's close for long.MaxValue) to the client:
+    /// what is buffered first, then straight from the socket into Kestrel's response pipe.
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<bool> CopyAsync(HttpContext context, Http1TargetConnection connection, long length, long idle)
     {
-        var reader = connection.Reader;
+        const int ReceiveSize = 16 * 1024;
+        var input = connection.Input;
         var output = context.Response.BodyWriter;
         var remaining = length;
+        if (input.Count > 0)
+        {
+            var take = (int)Math.Min(input.Count, remaining);
+            output.Write(input.Span[..take]);
+            input.Consume(take);
+            remaining -= take;
+        }
         while (remaining > 0)
         {
-            connection.Arm(idle);
-            var result = await reader.ReadAsync();
+            // What the client has not got yet goes out before waiting on the target again; the target is not idle meanwhile.
             connection.Disarm();
-            var buffer = result.Buffer;
-            if (buffer.Length > remaining) buffer = buffer.Slice(0, remaining);
-            foreach (var segment in buffer) output.Write(segment.Span);
-            remaining -= buffer.Length;
-            reader.AdvanceTo(buffer.End);
-            if (result.IsCompleted && (remaining == 0 || length == long.MaxValue))
-            {
-                await output.FlushAsync();
-                return remaining == 0 || length == long.MaxValue;
-            }
-            if (result.IsCompleted) return false;
             await output.FlushAsync();
             if (context.RequestAborted.IsCancellationRequested) return false;
+            var memory = output.GetMemory(ReceiveSize);
+            if (memory.Length > remaining) memory = memory[..(int)remaining];
+            connection.Arm(idle);
+            var read = await input.ReceiveAsync(memory);
+            if (read == 0) return length == long.MaxValue;
+            output.Advance(read);
+            remaining -= read;
         }
+        // No flush for the last piece: Kestrel sends it with the end of the response, or the next chunk's flush does.
         return true;
     }
 
@@ -289,75 +299,71 @@ public sealed class Http1Forwarder : IDisposable
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<bool> CopyChunkedAsync(HttpContext context, Http1TargetConnection connection, long idle)
     {
-        var reader = connection.Reader;
+        var input = connection.Input;
+        // Bounded by the body itself: each pass consumes one chunk or fails.
         while (true)
         {
             long size;
             while (true)
             {
-                connection.Arm(idle);
-                var result = await reader.ReadAsync();
-                connection.Disarm();
-                var buffer = result.Buffer;
-                var parsed = Http1ResponseParser.ParseChunkSize(buffer, out size, out var consumed);
+                var parsed = Http1ResponseParser.ParseChunkSize(input.Span, out size, out var consumed);
                 if (parsed == Http1ParseResult.Complete)
                 {
-                    reader.AdvanceTo(buffer.GetPosition(consumed));
+                    input.Consume(consumed);
                     break;
                 }
-                reader.AdvanceTo(buffer.Start, buffer.End);
-                if (parsed == Http1ParseResult.Invalid || result.IsCompleted) return false;
+                if (parsed == Http1ParseResult.Invalid || !await FlushClientAsync(context, connection) || !await ReceiveMoreAsync(connection, idle)) return false;
             }
             if (size == 0) return await CopyTrailersAsync(context, connection, idle);
             if (!await CopyAsync(context, connection, size, idle)) return false;
 
             // The chunk's data ends in exactly CRLF.
-            while (true)
-            {
-                connection.Arm(idle);
-                var result = await reader.ReadAsync();
-                connection.Disarm();
-                var buffer = result.Buffer;
-                if (buffer.Length >= 2)
-                {
-                    Span<byte> crlf = stackalloc byte[2];
-                    buffer.Slice(0, 2).CopyTo(crlf);
-                    var valid = crlf[0] == '\r' && crlf[1] == '\n';
-                    reader.AdvanceTo(buffer.GetPosition(2));
-                    if (!valid) return false;
-                    break;
-                }
-                reader.AdvanceTo(buffer.Start, buffer.End);
-                if (result.IsCompleted) return false;
-            }
+            while (input.Count < 2)
+                if (!await FlushClientAsync(context, connection) || !await ReceiveMoreAsync(connection, idle)) return false;
+            if (!input.Span.StartsWith("\r\n"u8)) return false;
+            input.Consume(2);
         }
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<bool> CopyTrailersAsync(HttpContext context, Http1TargetConnection connection, long idle)
     {
-        var reader = connection.Reader;
+        var input = connection.Input;
         var trailers = connection.Trailers;
         trailers.Clear();
         while (true)
         {
-            connection.Arm(idle);
-            var result = await reader.ReadAsync();
-            connection.Disarm();
-            var buffer = result.Buffer;
-            var parsed = Http1ResponseParser.ParseTrailers(buffer, trailers, out var consumed);
+            var parsed = Http1ResponseParser.ParseTrailers(input.Span, trailers, out var consumed);
             if (parsed == Http1ParseResult.Complete)
             {
-                reader.AdvanceTo(buffer.GetPosition(consumed));
+                input.Consume(consumed);
                 break;
             }
-            reader.AdvanceTo(buffer.Start, buffer.End);
-            if (parsed == Http1ParseResult.Invalid || result.IsCompleted) return false;
+            if (parsed == Http1ParseResult.Invalid || !await ReceiveMoreAsync(connection, idle)) return false;
         }
         var response = context.Response;
         if (trailers.Count > 0 && response.SupportsTrailers())
             foreach (var trailer in trailers) response.AppendTrailer(trailer.Key, trailer.Value);
         return true;
+    }
+
+    /// <summary>Sends the client what it has not got yet, before waiting on the target; false when the client is gone.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<bool> FlushClientAsync(HttpContext context, Http1TargetConnection connection)
+    {
+        connection.Disarm();
+        await context.Response.BodyWriter.FlushAsync();
+        return !context.RequestAborted.IsCancellationRequested;
+    }
+
+    /// <summary>Reads more into the input buffer; false when the target closed its side.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<bool> ReceiveMoreAsync(Http1TargetConnection connection, long idle)
+    {
+        connection.Arm(idle);
+        var read = await connection.Input.ReceiveMoreAsync();
+        connection.Input.Received(read);
+        return read > 0;
     }
 
     public void Dispose() => _pool.Dispose();

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 
@@ -16,13 +15,13 @@ public enum RequestBodyFraming
 }
 
 /// <summary>
-/// Writes an HTTP/1.1 request head straight into the target connection's pipe: the method and the request target as
+/// Writes an HTTP/1.1 request head straight into the target connection's output buffer: the method and the request target as
 /// the client sent them, the client's end-to-end headers minus those ALB's rewrite decides, then the rewrite's values
 /// and the framing header.
 /// </summary>
 public static class Http1RequestHead
 {
-    public static void Write(PipeWriter writer, HttpRequest request, string rawTarget, RequestHeaderEdits edits, RequestBodyFraming framing)
+    public static void Write(TargetOutput writer, HttpRequest request, string rawTarget, RequestHeaderEdits edits, RequestBodyFraming framing)
     {
         WriteText(writer, request.Method);
         WriteBytes(writer, " "u8);
@@ -56,7 +55,7 @@ public static class Http1RequestHead
     }
 
     /// <summary>The size line of one chunk of a re-framed body.</summary>
-    public static void WriteChunkHeader(PipeWriter writer, long length)
+    public static void WriteChunkHeader(TargetOutput writer, long length)
     {
         var span = writer.GetSpan(20);
         length.TryFormat(span, out var written, "x", System.Globalization.CultureInfo.InvariantCulture);
@@ -65,7 +64,7 @@ public static class Http1RequestHead
         writer.Advance(written);
     }
 
-    private static void WriteField(PipeWriter writer, string name, string? value)
+    private static void WriteField(TargetOutput writer, string name, string? value)
     {
         WriteText(writer, name);
         WriteBytes(writer, ": "u8);
@@ -88,7 +87,7 @@ public static class Http1RequestHead
         _ => name.Length > 0 && name[0] == ':',
     };
 
-    private static void WriteBytes(PipeWriter writer, ReadOnlySpan<byte> bytes)
+    private static void WriteBytes(TargetOutput writer, ReadOnlySpan<byte> bytes)
     {
         var span = writer.GetSpan(bytes.Length);
         bytes.CopyTo(span);
@@ -96,7 +95,7 @@ public static class Http1RequestHead
     }
 
     /// <summary>ASCII as is; anything else as UTF-8, which is how Kestrel decoded it from the client.</summary>
-    private static void WriteText(PipeWriter writer, string text)
+    private static void WriteText(TargetOutput writer, string text)
     {
         var span = writer.GetSpan(text.Length);
         if (Ascii.FromUtf16(text, span, out var written) == OperationStatus.Done)

@@ -1,4 +1,3 @@
-using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using Elbe.Routing.Http1;
@@ -6,7 +5,7 @@ using Elbe.Routing.Http1;
 namespace Elbe.DataPlane.Forwarding.Http1;
 
 /// <summary>
-/// One kept-alive HTTP/1.1 connection to a target: the socket, pipes over it, and the per-exchange state a watchdog
+/// One kept-alive HTTP/1.1 connection to a target: the socket, its input and output buffers, and the per-exchange state a watchdog
 /// (<see cref="TargetConnectionPool"/>) checks instead of timers and cancellation registrations per request: the
 /// deadline of the current target read or write, and the client and deregistration tokens of the current request.
 /// </summary>
@@ -25,16 +24,13 @@ public sealed class Http1TargetConnection
     {
         _socket = socket;
         Endpoint = endpoint;
-        var stream = new NetworkStream(socket, ownsSocket: true);
-        Reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 2048, leaveOpen: true));
-        Writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 4096, leaveOpen: true));
-        Stream = stream;
+        Input = new TargetInput(socket);
+        Output = new TargetOutput(socket);
     }
 
     public string Endpoint { get; }
-    public NetworkStream Stream { get; }
-    public PipeReader Reader { get; }
-    public PipeWriter Writer { get; }
+    public TargetInput Input { get; }
+    public TargetOutput Output { get; }
     public Http1ResponseHead Head { get; } = new();
     public RequestHeaderEdits Edits { get; } = new();
     public List<KeyValuePair<string, string>> Trailers { get; } = [];
@@ -74,6 +70,7 @@ public sealed class Http1TargetConnection
     {
         _clientGone = default;
         _cutoff = default;
+        _deadline = long.MaxValue;
         IdleSince = Environment.TickCount64;
         Volatile.Write(ref _state, Idle);
     }
@@ -134,12 +131,11 @@ public sealed class Http1TargetConnection
         catch (Exception) { /* already gone */ }
     }
 
-    /// <summary>Releases the pipes' buffers; only the exchange that owns the connection calls this.</summary>
+    /// <summary>Closes the connection and returns its buffers; only whoever owns the connection (its exchange, or the watchdog for an idle one) calls this.</summary>
     public void Release()
     {
         Close();
-        // Completing returns the pipes' pooled buffers; a writer with unsent bytes fails to flush them to the closed socket, which is fine.
-        try { Reader.Complete(); } catch (Exception) { }
-        try { Writer.Complete(); } catch (Exception) { }
+        Input.Dispose();
+        Output.Dispose();
     }
 }
