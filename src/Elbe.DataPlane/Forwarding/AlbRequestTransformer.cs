@@ -115,7 +115,20 @@ public sealed class AlbRequestTransformer(AlbSettings settings, int listenerPort
             return _listenerPortIsDefault ? settings.DnsName : settings.DnsName + ":" + _port;
         var host = incoming[0]!;
         if (settings.PreserveHostHeader) return host;
+        // Clients of one listener send the same few hosts: the last rewrite is kept so a repeat costs a comparison, not a string.
+        var last = _lastHost;
+        if (last is not null && string.Equals(last.Incoming, host, StringComparison.Ordinal)) return last.Outgoing;
+        var outgoing = RewriteHost(host);
+        _lastHost = new HostRewrite(host, outgoing);
+        return outgoing;
+    }
 
+    private sealed record HostRewrite(string Incoming, string Outgoing);
+
+    private HostRewrite? _lastHost;
+
+    private string RewriteHost(string host)
+    {
         var colon = host.LastIndexOf(':');
         var hasPort = colon >= 0 && host.IndexOf(']', colon) < 0;
         if (_listenerPortIsDefault) return (hasPort ? host[..colon] : host).ToLowerInvariant();

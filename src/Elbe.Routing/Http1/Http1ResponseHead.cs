@@ -17,7 +17,9 @@ public enum Http1BodyFraming
 /// </summary>
 public sealed class Http1ResponseHead
 {
-    private readonly List<KeyValuePair<string, string>> _headers = new(16);
+    private List<KeyValuePair<string, string>> _headers = new(16);
+    // The previous response's headers: a target answers much the same each time, so equal names and values are taken from here instead of allocated again.
+    private List<KeyValuePair<string, string>> _previous = new(16);
 
     public int StatusCode { get; internal set; }
     /// <summary>1 for HTTP/1.1, 0 for HTTP/1.0.</summary>
@@ -29,6 +31,7 @@ public sealed class Http1ResponseHead
     public bool KeepAlive { get; internal set; }
     /// <summary>End-to-end headers in the order received; framing and hop-by-hop ones (Connection, Transfer-Encoding, Content-Length...) are left out.</summary>
     public List<KeyValuePair<string, string>> Headers => _headers;
+    internal List<KeyValuePair<string, string>> PreviousHeaders => _previous;
     public bool IsInterim => StatusCode is >= 100 and < 200;
 
     public void Reset()
@@ -38,6 +41,7 @@ public sealed class Http1ResponseHead
         Framing = Http1BodyFraming.None;
         ContentLength = -1;
         KeepAlive = false;
+        (_headers, _previous) = (_previous, _headers);
         _headers.Clear();
     }
 }

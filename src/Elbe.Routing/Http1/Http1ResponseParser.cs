@@ -64,7 +64,7 @@ public static class Http1ResponseParser
         if (!ParseStatusLine(span[..(lineEnd - 1)], head)) return Http1ParseResult.Invalid;
 
         var fields = new FieldState();
-        if (!ParseFieldLines(span[(lineEnd + 1)..end], head.Headers, ref fields, trailers: false)) return Http1ParseResult.Invalid;
+        if (!ParseFieldLines(span[(lineEnd + 1)..end], head.Headers, head.PreviousHeaders, ref fields, trailers: false)) return Http1ParseResult.Invalid;
         if (fields.ContentLength >= 0 && fields.Chunked) return Http1ParseResult.Invalid;
         // Upgrades never take this path, so a 101 is a target answering something nobody asked.
         if (head.StatusCode == 101) return Http1ParseResult.Invalid;
@@ -115,7 +115,7 @@ public static class Http1ResponseParser
         if (invalid) return Http1ParseResult.Invalid;
         if (end < 0) return span.Length > MaxHeadBytes ? Http1ParseResult.Invalid : Http1ParseResult.NeedMore;
         var fields = new FieldState();
-        if (!ParseFieldLines(span[..end], trailers, ref fields, trailers: true)) return Http1ParseResult.Invalid;
+        if (!ParseFieldLines(span[..end], trailers, null, ref fields, trailers: true)) return Http1ParseResult.Invalid;
         consumed = end;
         return Http1ParseResult.Complete;
     }
@@ -265,7 +265,8 @@ public static class Http1ResponseParser
         public FieldState() => ContentLength = -1;
     }
 
-    private static bool ParseFieldLines(ReadOnlySpan<byte> section, List<KeyValuePair<string, string>> into, ref FieldState state, bool trailers)
+    private static bool ParseFieldLines(ReadOnlySpan<byte> section, List<KeyValuePair<string, string>> into, List<KeyValuePair<string, string>>? previous,
+        ref FieldState state, bool trailers)
     {
         while (true)
         {
@@ -310,8 +311,16 @@ public static class Http1ResponseParser
                 case Http1HeaderKind.LooksLikeFraming:
                     return false;
             }
-            into.Add(new KeyValuePair<string, string>(Http1HeaderNames.Intern(name), Encoding.Latin1.GetString(value)));
+            into.Add(NewField(name, value, previous is not null && into.Count < previous.Count ? previous[into.Count] : default));
         }
+    }
+
+    /// <summary>The field as strings, reusing the previous response's strings at the same position when the bytes are the same.</summary>
+    private static KeyValuePair<string, string> NewField(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value, KeyValuePair<string, string> previous)
+    {
+        if (previous.Key is not null && Ascii.Equals(name, previous.Key))
+            return new KeyValuePair<string, string>(previous.Key, Ascii.Equals(value, previous.Value) ? previous.Value : Encoding.Latin1.GetString(value));
+        return new KeyValuePair<string, string>(Http1HeaderNames.Intern(name), Encoding.Latin1.GetString(value));
     }
 
     private static void ReadConnectionOptions(ReadOnlySpan<byte> value, ref FieldState state)

@@ -43,6 +43,20 @@ public sealed class Http1ForwardingTests(Http1ForwardingTests.ScriptedFixture fi
         Assert.Equal("hello world", await response.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData("/large-length")]
+    [InlineData("/large-chunked")]
+    [InlineData("/large-close-delimited")]
+    public async Task A_large_body_arrives_whole_in_every_framing(string path)
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await fixture.Harness.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(LargeBody, await response.Content.ReadAsStringAsync());
+        }
+    }
+
     [Fact]
     public async Task A_close_delimited_body_arrives_whole()
     {
@@ -166,6 +180,19 @@ public sealed class Http1ForwardingTests(Http1ForwardingTests.ScriptedFixture fi
         return sum;
     }
 
+    private static readonly string LargeBody = string.Concat(Enumerable.Range(0, 20_000).Select(i => $"{i:x5}"));
+
+    private static string LargeChunked()
+    {
+        var body = new StringBuilder();
+        for (var offset = 0; offset < LargeBody.Length; offset += 7_777)
+        {
+            var piece = LargeBody.Substring(offset, Math.Min(7_777, LargeBody.Length - offset));
+            body.Append($"{piece.Length:x}\r\n{piece}\r\n");
+        }
+        return body.Append("0\r\n\r\n").ToString();
+    }
+
     private static Answer Script(ScriptedRequest request)
     {
         static Answer Final(string bytes) => new(bytes, CloseAfter: true);
@@ -186,6 +213,9 @@ public sealed class Http1ForwardingTests(Http1ForwardingTests.ScriptedFixture fi
             "/unasked-switch" => Final("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"),
             "/http-2-status-line" => Final("HTTP/2 200 OK\r\nContent-Length: 2\r\n\r\nok"),
             "/chunked-trailers" => new("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Sum\r\n\r\n5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nX-Sum: 42\r\n\r\n"),
+            "/large-length" => new($"HTTP/1.1 200 OK\r\nContent-Length: {LargeBody.Length}\r\n\r\n{LargeBody}"),
+            "/large-chunked" => new($"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n{LargeChunked()}"),
+            "/large-close-delimited" => Final($"HTTP/1.1 200 OK\r\n\r\n{LargeBody}"),
             "/close-delimited" => Final("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the target closes"),
             "/head" => new("HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\n"),
             "/after-head" => new("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nafter-head"),

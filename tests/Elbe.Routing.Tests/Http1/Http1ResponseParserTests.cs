@@ -29,6 +29,19 @@ public class Http1ResponseParserTests
     }
 
     [Fact]
+    public void A_repeated_header_value_reuses_the_previous_responses_string_and_a_changed_one_does_not()
+    {
+        var head = new Http1ResponseHead();
+        var first = Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nServer: nginx\r\nX-Request: 1\r\nContent-Length: 0\r\n\r\n");
+        var second = Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nServer: nginx\r\nX-Request: 2\r\nContent-Length: 0\r\n\r\n");
+        Assert.Equal(Http1ParseResult.Complete, Http1ResponseParser.ParseHead(first, false, head, out _));
+        var server = head.Headers[0].Value;
+        Assert.Equal(Http1ParseResult.Complete, Http1ResponseParser.ParseHead(second, false, head, out _));
+        Assert.Same(server, head.Headers[0].Value);
+        Assert.Equal([new("Server", "nginx"), new("X-Request", "2")], head.Headers);
+    }
+
+    [Fact]
     public void A_head_split_across_segments_parses_like_a_contiguous_one()
     {
         var bytes = Encoding.ASCII.GetBytes("HTTP/1.1 204 No Content\r\nServer: t\r\n\r\n");

@@ -290,8 +290,9 @@ public sealed class Http1Forwarder : IDisposable
             if (read == 0) return length == long.MaxValue;
             output.Advance(read);
             remaining -= read;
+            // Kestrel does not send bytes advanced into memory it lent until they are flushed, even at the end of the response.
+            if (remaining == 0) await output.FlushAsync();
         }
-        // No flush for the last piece: Kestrel sends it with the end of the response, or the next chunk's flush does.
         return true;
     }
 
