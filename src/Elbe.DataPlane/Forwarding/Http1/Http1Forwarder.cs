@@ -239,16 +239,11 @@ public sealed class Http1Forwarder : IDisposable
             if (!buffer.IsEmpty)
             {
                 if (chunked) Http1RequestHead.WriteChunkHeader(output, buffer.Length);
-                if (buffer.Length < CopyBelow)
+                if (buffer.Length < CopyBelow || !await output.TrySendGatheredAsync(buffer, endChunk: chunked))
                 {
                     foreach (var segment in buffer) output.Write(segment.Span);
+                    if (chunked) output.Write("\r\n"u8);
                 }
-                else
-                {
-                    await output.FlushAsync();
-                    foreach (var segment in buffer) await output.SendAsync(segment);
-                }
-                if (chunked) output.Write("\r\n"u8);
             }
             body.AdvanceTo(buffer.End);
             if (result.IsCompleted) break;

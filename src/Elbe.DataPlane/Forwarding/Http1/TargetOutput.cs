@@ -1,16 +1,20 @@
 using System.Buffers;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace Elbe.DataPlane.Forwarding.Http1;
 
 /// <summary>
 /// Bytes on their way to the target: the request head is written into one pooled buffer and sent with one send
-/// call; large body segments go to the socket as they are, without a copy.
+/// call; large body pieces go to the socket as they are, gathered with what is buffered into one send, without a copy.
 /// </summary>
 public sealed class TargetOutput(Socket socket) : IBufferWriter<byte>, IDisposable
 {
+    private static readonly byte[] CrLf = "\r\n"u8.ToArray();
+
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(4096);
     private int _count;
+    private readonly List<ArraySegment<byte>> _gather = new(32);
 
     public int Count => _count;
 
@@ -56,6 +60,33 @@ public sealed class TargetOutput(Socket socket) : IBufferWriter<byte>, IDisposab
             if (sent <= 0) throw new IOException("The target stopped accepting data.");
             bytes = bytes[sent..];
         }
+    }
+
+    /// <summary>
+    /// Sends what is buffered, then <paramref name="body"/>, then CRLF when <paramref name="endChunk"/>, in one gathering
+    /// send; false when a piece of the body is not array-backed (the caller then copies it).
+    /// </summary>
+    public async ValueTask<bool> TrySendGatheredAsync(ReadOnlySequence<byte> body, bool endChunk)
+    {
+        _gather.Clear();
+        if (_count > 0) _gather.Add(new ArraySegment<byte>(_buffer, 0, _count));
+        foreach (var piece in body)
+        {
+            if (!MemoryMarshal.TryGetArray(piece, out var segment))
+            {
+                _gather.Clear();
+                return false;
+            }
+            _gather.Add(segment);
+        }
+        if (endChunk) _gather.Add(CrLf);
+        var total = _count + body.Length + (endChunk ? CrLf.Length : 0);
+        _count = 0;
+        var sent = await socket.SendAsync(_gather, SocketFlags.None);
+        _gather.Clear();
+        // A stream socket's gathering send completes only when everything went, or fails.
+        if (sent != total) throw new IOException("The target accepted only part of the request body.");
+        return true;
     }
 
     public void Dispose()
