@@ -99,8 +99,16 @@ public sealed class AlbRequestTransformer(AlbSettings settings, int listenerPort
     private string ClientEntry(ConnectionInfo connection)
     {
         var ip = connection.RemoteIpAddress ?? IPAddress.Loopback;
+        if (!settings.XffClientPort)
+        {
+            // Without the port, clients behind one address (a NAT, a proxy, a load generator) share one entry: the last is kept.
+            var last = _lastClient;
+            if (last is not null && last.Address.Equals(ip)) return last.Entry;
+            var entry = (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString();
+            _lastClient = new ClientAddressEntry(ip, entry);
+            return entry;
+        }
         if (ip.IsIPv4MappedToIPv6) ip = ip.MapToIPv4();
-        if (!settings.XffClientPort) return ip.ToString();
         var port = connection.RemotePort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{ip}]:{port}" : $"{ip}:{port}";
     }
@@ -124,6 +132,10 @@ public sealed class AlbRequestTransformer(AlbSettings settings, int listenerPort
     }
 
     private sealed record HostRewrite(string Incoming, string Outgoing);
+
+    private sealed record ClientAddressEntry(IPAddress Address, string Entry);
+
+    private ClientAddressEntry? _lastClient;
 
     private HostRewrite? _lastHost;
 

@@ -88,7 +88,7 @@ public sealed class Http1Forwarder : IDisposable
                     var edits = connection.Edits;
                     edits.Clear();
                     listener.Transformer.Rewrite(context, ref edits);
-                    Http1RequestHead.Write(connection.Output, request, context.Features.Get<IHttpRequestFeature>()!.RawTarget, edits, framing);
+                    Http1RequestHead.Write(connection.Output, request, context.Features.Get<IHttpRequestFeature>()!.RawTarget, edits, framing, ref connection.RequestHeaderScratch);
                     connection.Arm(idle);
                     if (hasBody)
                     {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
 
 namespace Elbe.DataPlane.Forwarding.Http1;
 
@@ -21,19 +22,27 @@ public enum RequestBodyFraming
 /// </summary>
 public static class Http1RequestHead
 {
-    public static void Write(TargetOutput writer, HttpRequest request, string rawTarget, RequestHeaderEdits edits, RequestBodyFraming framing)
+    /// <param name="scratch">Room for the client's headers, kept by the connection and grown when a request has more.</param>
+    public static void Write(TargetOutput writer, HttpRequest request, string rawTarget, RequestHeaderEdits edits, RequestBodyFraming framing,
+        ref KeyValuePair<string, StringValues>[] scratch)
     {
         WriteText(writer, request.Method);
         WriteBytes(writer, " "u8);
         WriteText(writer, rawTarget);
         WriteBytes(writer, " HTTP/1.1\r\n"u8);
 
-        foreach (var header in request.Headers)
+        // Copied out rather than enumerated: enumerating Kestrel's header collection through its interface boxes an enumerator per request.
+        var headers = request.Headers;
+        var count = headers.Count;
+        if (scratch.Length < count) scratch = new KeyValuePair<string, StringValues>[Math.Max(count, scratch.Length * 2)];
+        headers.CopyTo(scratch, 0);
+        for (var i = 0; i < count; i++)
         {
-            var name = header.Key;
-            if (IsHopByHopOrFraming(name) || edits.Covers(name)) continue;
-            foreach (var value in header.Value)
-                WriteField(writer, name, value);
+            var name = scratch[i].Key;
+            if (!IsHopByHopOrFraming(name) && !edits.Covers(name))
+                foreach (var value in scratch[i].Value)
+                    WriteField(writer, name, value);
+            scratch[i] = default;
         }
         for (var i = 0; i < edits.Count; i++)
             if (edits.Value(i) is { } value) WriteField(writer, edits.Name(i), value);

@@ -34,6 +34,8 @@ public sealed class Http1TargetConnection
     public Http1ResponseHead Head { get; } = new();
     public RequestHeaderEdits Edits { get; } = new();
     public List<KeyValuePair<string, string>> Trailers { get; } = [];
+    /// <summary>Where the request head writer copies the client's headers (<see cref="Http1RequestHead.Write"/>).</summary>
+    public KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>[] RequestHeaderScratch = new KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>[16];
     /// <summary>When the connection went back to the pool (Environment.TickCount64).</summary>
     public long IdleSince { get; private set; }
     public TargetConnectionAbort AbortReason => (TargetConnectionAbort)Volatile.Read(ref _abort);
