@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Elbe.EndToEnd.Tests.Infrastructure;
+using Elbe.Tests.Certificates;
 using Answer = Elbe.EndToEnd.Tests.Infrastructure.ScriptedHttpTarget.Answer;
 
 namespace Elbe.EndToEnd.Tests.Http1;
@@ -55,6 +56,31 @@ public sealed class Http1ForwardingTests(Http1ForwardingTests.ScriptedFixture fi
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal(LargeBody, await response.Content.ReadAsStringAsync());
         }
+    }
+
+    [Fact]
+    public async Task A_chunked_responses_trailers_reach_an_http2_client()
+    {
+        // HTTP/1.1 has no response trailers in Kestrel; an HTTP/2 client (over the HTTPS listener) gets them.
+        await using var target = ScriptedHttpTarget.Start(Script);
+        await using var setup = await HttpsSetup.StartAsync();
+        var arn = await setup.ImportAsync(TestCertificates.Server("www.example.com", ["www.example.com"]));
+        await setup.Elbe.ReloadAsync(setup.Template()
+            .TargetGroup("Scripted", [target.Port])
+            .HttpsListener(CfnActions.Forward("Scripted"), arn)
+            .ToString());
+        await setup.Elbe.WaitForHealthyAsync("Scripted", target.Port);
+
+        using var client = HttpsSetup.InsecureClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, setup.HttpsUrl("/chunked-trailers"))
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        using var response = await client.SendAsync(request);
+        Assert.Equal(HttpVersion.Version20, response.Version);
+        Assert.Equal("hello world", await response.Content.ReadAsStringAsync());
+        Assert.Equal("42", response.TrailingHeaders.GetValues("X-Sum").Single());
     }
 
     [Fact]
