@@ -174,8 +174,7 @@ public static class Http1ResponseParser
             var i = 0;
             while (i < rest.Length && rest[i] is (byte)' ' or (byte)'\t') i++;
             if (i == rest.Length || rest[i] != ';') return Http1ParseResult.Invalid;
-            foreach (var b in rest[i..])
-                if (!IsFieldValueByte(b)) return Http1ParseResult.Invalid;
+            if (rest[i..].ContainsAny(ControlBytes)) return Http1ParseResult.Invalid;
         }
         size = value;
         consumed = lf + 1;
@@ -245,8 +244,7 @@ public static class Http1ResponseParser
         if (line.Length > 12)
         {
             if (line[12] != ' ') return false;
-            foreach (var b in line[13..])
-                if (!IsFieldValueByte(b)) return false;
+            if (line[13..].ContainsAny(ControlBytes)) return false;
         }
         head.StatusCode = status;
         head.MinorVersion = line[7] - '0';
@@ -281,11 +279,9 @@ public static class Http1ResponseParser
             var colon = line.IndexOf((byte)':');
             if (colon <= 0) return false;
             var name = line[..colon];
-            foreach (var b in name)
-                if (!IsTokenByte(b)) return false;
+            if (name.ContainsAnyExcept(TokenBytes)) return false;
             var value = TrimWhitespace(line[(colon + 1)..]);
-            foreach (var b in value)
-                if (!IsFieldValueByte(b)) return false;
+            if (value.ContainsAny(ControlBytes)) return false;
 
             state.HeaderBytes += name.Length + value.Length + 4;
             if (state.HeaderBytes > MaxHeaderBytes) return false;
@@ -355,17 +351,13 @@ public static class Http1ResponseParser
         return value[start..end];
     }
 
+    // The two byte classes lines are checked against, vectorised: tchar (RFC 9110 section 5.6.2) for names, and the
+    // control characters (NUL, bare CR, LF, DEL...) no value may hold; HTAB is allowed.
+    private static readonly SearchValues<byte> TokenBytes =
+        SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"u8);
+
+    private static readonly SearchValues<byte> ControlBytes = SearchValues.Create(
+        [0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 127]);
+
     private static bool IsDigit(byte b) => b is >= (byte)'0' and <= (byte)'9';
-
-    /// <summary>field-vchar, SP or HTAB: every control character (NUL, bare CR, LF, DEL...) is refused.</summary>
-    private static bool IsFieldValueByte(byte b) => b >= 0x20 ? b != 0x7F : b == '\t';
-
-    /// <summary>tchar (RFC 9110 section 5.6.2).</summary>
-    internal static bool IsTokenByte(byte b) => b switch
-    {
-        >= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z' or >= (byte)'0' and <= (byte)'9' => true,
-        (byte)'!' or (byte)'#' or (byte)'$' or (byte)'%' or (byte)'&' or (byte)'\'' or (byte)'*' or (byte)'+' or (byte)'-'
-            or (byte)'.' or (byte)'^' or (byte)'_' or (byte)'`' or (byte)'|' or (byte)'~' => true,
-        _ => false,
-    };
 }

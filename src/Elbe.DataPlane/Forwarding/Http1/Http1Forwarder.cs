@@ -57,7 +57,8 @@ public sealed class Http1Forwarder : IDisposable
         {
             for (var attempt = 0; attempt < 2; attempt++)
             {
-                var connection = _pool.Rent(target.Endpoint, mustBeQuiet: hasBody);
+                // The retry takes a fresh connection: when a target restarted, every pooled one is dead.
+                var connection = attempt == 0 ? _pool.Rent(target.Endpoint, mustBeQuiet: hasBody) : null;
                 var reused = connection is not null;
                 if (connection is null)
                 {
