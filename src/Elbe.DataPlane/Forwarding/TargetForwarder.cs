@@ -15,7 +15,7 @@ namespace Elbe.DataPlane.Forwarding;
 /// codes ALB answers (section 1.14). The target group decides the scheme (HTTP or HTTPS) and the HTTP version
 /// (<see cref="TargetRequestConfigs"/>); request and response bodies stream both ways unbuffered and trailers pass
 /// through, which is what gRPC streaming needs. Plain HTTP/1.1 exchanges, the common case, take the leaner
-/// <see cref="Http1Forwarder"/> instead; YARP keeps HTTP/2 and gRPC groups, HTTPS targets and upgrades.
+/// <see cref="Http1Forwarder"/> instead; YARP keeps HTTP/2 and gRPC groups and upgrades.
 /// </summary>
 public sealed class TargetForwarder(IHttpForwarder forwarder) : IDisposable
 {
@@ -43,7 +43,7 @@ public sealed class TargetForwarder(IHttpForwarder forwarder) : IDisposable
     private readonly Http1Forwarder _http1 = new();
 
     public Task ForwardAsync(HttpContext context, ListenerSnapshot listener, TargetState target, TargetGroupSettings group) =>
-        Http1Forwarder.Handles(context, group) ? _http1.ForwardAsync(context, listener, target) : ForwardThroughYarpAsync(context, listener, target, group);
+        Http1Forwarder.Handles(context, group) ? _http1.ForwardAsync(context, listener, target, group) : ForwardThroughYarpAsync(context, listener, target, group);
 
     private async Task ForwardThroughYarpAsync(HttpContext context, ListenerSnapshot listener, TargetState target, TargetGroupSettings group)
     {

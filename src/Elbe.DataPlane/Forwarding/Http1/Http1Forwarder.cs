@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using Elbe.DataPlane.Errors;
 using Elbe.DataPlane.Listeners;
 using Elbe.DataPlane.Targets;
+using Elbe.Model.Security;
 using Elbe.Routing.Http1;
 using Elbe.Routing.ProtocolVersions;
 using Elbe.Routing.Targets;
@@ -13,7 +14,7 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Elbe.DataPlane.Forwarding.Http1;
 
 /// <summary>
-/// Forwards a request to a plain-HTTP target of an HTTP1 target group without HttpRequestMessage or HttpClient: the
+/// Forwards a request to a target of an HTTP1 target group (HTTP, or HTTPS with the back-end TLS policy) without HttpRequestMessage or HttpClient: the
 /// request head is written straight into a pooled target connection's pipe (with ALB's rewrite from
 /// <see cref="AlbRequestTransformer.Rewrite"/>), the body streamed with its framing, the response head parsed strictly
 /// (<see cref="Http1ResponseParser"/>) and copied into Kestrel's response, and the body relayed by its framing.
@@ -25,25 +26,32 @@ public sealed class Http1Forwarder : IDisposable
     /// <summary>Set ELBE_HTTP1_FORWARDER=yarp to send everything through YARP (for A/B measurements).</summary>
     private static readonly bool Enabled = Environment.GetEnvironmentVariable("ELBE_HTTP1_FORWARDER") != "yarp";
 
-    private readonly TargetConnectionPool _pool = new();
+    // Plain HTTP targets, and HTTPS targets under each back-end TLS policy: a connection serves one of them only.
+    private readonly TargetConnectionPool _plain = new();
+    private readonly TargetConnectionPool _tls = new();
+    private readonly TargetConnectionPool _tls13 = new();
+    private static readonly SslPolicy DefaultBackendPolicy = SslPolicies.Find(SslPolicies.BackendPolicyName)!;
+    private static readonly SslPolicy Tls13BackendPolicy = SslPolicies.Find(SslPolicies.Tls13BackendPolicyName)!;
 
     private enum Outcome { Reusable, Spent, Retry, BadGateway, GatewayTimeout, BadRequest, ClientGone }
 
     /// <summary>
-    /// Whether this path takes the request: plain HTTP/1.1 targets, and a request that is not an upgrade or CONNECT
+    /// Whether this path takes the request: HTTP/1.1 targets (HTTP or HTTPS), and a request that is not an upgrade or CONNECT
     /// (WebSockets stay on YARP) and has an origin-form target to send on as received.
     /// </summary>
     public static bool Handles(HttpContext context, TargetGroupSettings group)
     {
-        if (!Enabled || group.TargetsUseTls || group.ProtocolVersion.UsesHttp2()) return false;
+        if (!Enabled || group.ProtocolVersion.UsesHttp2()) return false;
         var request = context.Request;
         if (request.Headers.Upgrade.Count > 0 || HttpMethods.IsConnect(request.Method)) return false;
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
         return raw is { Length: > 0 } && raw[0] == '/';
     }
 
-    public async Task ForwardAsync(HttpContext context, ListenerSnapshot listener, TargetState target)
+    public async Task ForwardAsync(HttpContext context, ListenerSnapshot listener, TargetState target, TargetGroupSettings group)
     {
+        var tlsPolicy = !group.TargetsUseTls ? null : listener.TargetRequests.UsesTls13BackendPolicy ? Tls13BackendPolicy : DefaultBackendPolicy;
+        var pool = tlsPolicy is null ? _plain : ReferenceEquals(tlsPolicy, Tls13BackendPolicy) ? _tls13 : _tls;
         var request = context.Request;
         var framing = request.ContentLength is not null ? RequestBodyFraming.ContentLength
             : context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true ? RequestBodyFraming.Chunked
@@ -58,13 +66,15 @@ public sealed class Http1Forwarder : IDisposable
             for (var attempt = 0; attempt < 2; attempt++)
             {
                 // The retry takes a fresh connection: when a target restarted, every pooled one is dead.
-                var connection = attempt == 0 ? _pool.Rent(target.Endpoint, mustBeQuiet: hasBody) : null;
+                // A TLS connection may hold post-handshake records (session tickets) that are not a close: only plain ones are polled.
+                var connection = attempt == 0 ? pool.Rent(target.Endpoint, mustBeQuiet: hasBody && tlsPolicy is null) : null;
                 var reused = connection is not null;
                 if (connection is null)
                 {
                     try
                     {
-                        connection = await Http1TargetConnection.ConnectAsync(target.Address, target.Port, target.Endpoint);
+                        connection = await Http1TargetConnection.ConnectAsync(target.Address, target.Port, target.Endpoint,
+                            tlsPolicy is null ? null : TargetTlsOptions.For(tlsPolicy));
                     }
                     catch (TargetConnectTimeoutException)
                     {
@@ -76,7 +86,7 @@ public sealed class Http1Forwarder : IDisposable
                         outcome = context.RequestAborted.IsCancellationRequested ? Outcome.ClientGone : Outcome.BadGateway;
                         break;
                     }
-                    _pool.Track(connection);
+                    pool.Track(connection);
                 }
 
                 // The exchange up to the response head, inline so a request costs one state machine.
@@ -138,8 +148,8 @@ public sealed class Http1Forwarder : IDisposable
                 }
 
                 if (headRead) outcome = await RelayResponseAsync(context, connection, isHead, idle);
-                if (outcome == Outcome.Reusable) _pool.Return(connection);
-                else _pool.Discard(connection);
+                if (outcome == Outcome.Reusable) pool.Return(connection);
+                else pool.Discard(connection);
                 // A pooled connection the target closed while it sat idle fails before anything is lost: once more on a fresh one.
                 if (outcome != Outcome.Retry || !reused) break;
             }
@@ -363,5 +373,10 @@ public sealed class Http1Forwarder : IDisposable
         return read > 0;
     }
 
-    public void Dispose() => _pool.Dispose();
+    public void Dispose()
+    {
+        _plain.Dispose();
+        _tls.Dispose();
+        _tls13.Dispose();
+    }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using Elbe.Routing.Http1;
 
@@ -14,18 +15,20 @@ public sealed class Http1TargetConnection
     private const int Idle = 0, InUse = 1, Closed = 2;
 
     private readonly Socket _socket;
+    private readonly SslStream? _tls;
     private int _state = InUse;
     private int _abort;
     private long _deadline = long.MaxValue;
     private CancellationToken _clientGone;
     private CancellationToken _cutoff;
 
-    private Http1TargetConnection(Socket socket, string endpoint)
+    private Http1TargetConnection(Socket socket, SslStream? tls, string endpoint)
     {
         _socket = socket;
+        _tls = tls;
         Endpoint = endpoint;
-        Input = new TargetInput(socket);
-        Output = new TargetOutput(socket);
+        Input = new TargetInput(socket, tls);
+        Output = new TargetOutput(socket, tls);
     }
 
     public string Endpoint { get; }
@@ -41,27 +44,46 @@ public sealed class Http1TargetConnection
     public TargetConnectionAbort AbortReason => (TargetConnectionAbort)Volatile.Read(ref _abort);
     public bool IsClosed => Volatile.Read(ref _state) == Closed;
 
-    /// <summary>Connects within ALB's connect timeout (fact sheet 1.11): past it, <see cref="TargetConnectTimeoutException"/> (504).</summary>
-    public static async ValueTask<Http1TargetConnection> ConnectAsync(string address, int port, string endpoint)
+    /// <summary>
+    /// Connects within ALB's connect timeout (fact sheet 1.11): past it, <see cref="TargetConnectTimeoutException"/>
+    /// (504). With <paramref name="tls"/>, the TLS handshake follows within its own timeout; a failed or stalled
+    /// handshake throws anything else (502).
+    /// </summary>
+    public static async ValueTask<Http1TargetConnection> ConnectAsync(string address, int port, string endpoint, SslClientAuthenticationOptions? tls)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        using var timeout = new CancellationTokenSource(TargetConnection.ConnectTimeout);
+        using (var timeout = new CancellationTokenSource(TargetConnection.ConnectTimeout))
+        {
+            try
+            {
+                if (IPAddress.TryParse(address, out var ip)) await socket.ConnectAsync(new IPEndPoint(ip, port), timeout.Token);
+                else await socket.ConnectAsync(new DnsEndPoint(address, port), timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                socket.Dispose();
+                throw new TargetConnectTimeoutException();
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+        if (tls is null) return new Http1TargetConnection(socket, null, endpoint);
+
+        var stream = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
         try
         {
-            if (IPAddress.TryParse(address, out var ip)) await socket.ConnectAsync(new IPEndPoint(ip, port), timeout.Token);
-            else await socket.ConnectAsync(new DnsEndPoint(address, port), timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            socket.Dispose();
-            throw new TargetConnectTimeoutException();
+            using var handshake = new CancellationTokenSource(TargetConnection.TlsHandshakeTimeout);
+            await stream.AuthenticateAsClientAsync(tls, handshake.Token);
         }
         catch
         {
-            socket.Dispose();
+            await stream.DisposeAsync();
             throw;
         }
-        return new Http1TargetConnection(socket, endpoint);
+        return new Http1TargetConnection(socket, stream, endpoint);
     }
 
     /// <summary>Takes a pooled connection for a request; false when the watchdog closed it first.</summary>
@@ -137,6 +159,7 @@ public sealed class Http1TargetConnection
     public void Release()
     {
         Close();
+        _tls?.Dispose();
         Input.Dispose();
         Output.Dispose();
     }

@@ -9,7 +9,8 @@ namespace Elbe.DataPlane.Forwarding.Http1;
 /// waits (about 160 bytes a request) and a layer of copying; responses are parsed in place and bodies copied once,
 /// into Kestrel's response pipe.
 /// </summary>
-public sealed class TargetInput(Socket socket) : IDisposable
+/// <param name="tls">The TLS stream over the socket for HTTPS targets; null for plain HTTP, read straight off the socket.</param>
+public sealed class TargetInput(Socket socket, Stream? tls) : IDisposable
 {
     private const int InitialSize = 16 * 1024;
     // A head may be up to the parser's limit; the buffer grows to hold one, never more.
@@ -36,13 +37,14 @@ public sealed class TargetInput(Socket socket) : IDisposable
     public ValueTask<int> ReceiveMoreAsync()
     {
         if (_end == _buffer.Length) MakeRoom();
-        return socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None);
+        return ReceiveAsync(_buffer.AsMemory(_end));
     }
 
     public void Received(int count) => _end += count;
 
     /// <summary>Receives up to <paramref name="destination"/>'s length straight into it, bypassing the buffer (which must be empty).</summary>
-    public ValueTask<int> ReceiveAsync(Memory<byte> destination) => socket.ReceiveAsync(destination, SocketFlags.None);
+    public ValueTask<int> ReceiveAsync(Memory<byte> destination) =>
+        tls is null ? socket.ReceiveAsync(destination, SocketFlags.None) : tls.ReadAsync(destination);
 
     private void MakeRoom()
     {

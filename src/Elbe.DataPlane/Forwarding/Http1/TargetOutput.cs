@@ -8,7 +8,8 @@ namespace Elbe.DataPlane.Forwarding.Http1;
 /// Bytes on their way to the target: the request head is written into one pooled buffer and sent with one send
 /// call; large body pieces go to the socket as they are, gathered with what is buffered into one send, without a copy.
 /// </summary>
-public sealed class TargetOutput(Socket socket) : IBufferWriter<byte>, IDisposable
+/// <param name="tls">The TLS stream over the socket for HTTPS targets; null for plain HTTP, written straight to the socket.</param>
+public sealed class TargetOutput(Socket socket, Stream? tls) : IBufferWriter<byte>, IDisposable
 {
     private static readonly byte[] CrLf = "\r\n"u8.ToArray();
 
@@ -54,6 +55,11 @@ public sealed class TargetOutput(Socket socket) : IBufferWriter<byte>, IDisposab
     /// <summary>Sends <paramref name="bytes"/> as they are; anything buffered must have been flushed first.</summary>
     public async ValueTask SendAsync(ReadOnlyMemory<byte> bytes)
     {
+        if (tls is not null)
+        {
+            await tls.WriteAsync(bytes);
+            return;
+        }
         while (!bytes.IsEmpty)
         {
             var sent = await socket.SendAsync(bytes, SocketFlags.None);
@@ -64,10 +70,12 @@ public sealed class TargetOutput(Socket socket) : IBufferWriter<byte>, IDisposab
 
     /// <summary>
     /// Sends what is buffered, then <paramref name="body"/>, then CRLF when <paramref name="endChunk"/>, in one gathering
-    /// send; false when a piece of the body is not array-backed (the caller then copies it).
+    /// send; false when a piece of the body is not array-backed or the connection is TLS (the caller then copies it).
     /// </summary>
     public async ValueTask<bool> TrySendGatheredAsync(ReadOnlySequence<byte> body, bool endChunk)
     {
+        // TLS encrypts record by record anyway: its bodies take the copying path.
+        if (tls is not null) return false;
         _gather.Clear();
         if (_count > 0) _gather.Add(new ArraySegment<byte>(_buffer, 0, _count));
         foreach (var piece in body)
