@@ -14,8 +14,9 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Elbe.DataPlane.Forwarding.Http1;
 
 /// <summary>
-/// Forwards a request to a target of an HTTP1 target group (HTTP, or HTTPS with the back-end TLS policy) without HttpRequestMessage or HttpClient: the
-/// request head is written straight into a pooled target connection's pipe (with ALB's rewrite from
+/// Forwards a request to a target of an HTTP1 target group (HTTP, or HTTPS with the back-end TLS policy) without
+/// HttpRequestMessage or HttpClient: the request head is written straight into a pooled target connection's output
+/// buffer (with ALB's rewrite from
 /// <see cref="AlbRequestTransformer.Rewrite"/>), the body streamed with its framing, the response head parsed strictly
 /// (<see cref="Http1ResponseParser"/>) and copied into Kestrel's response, and the body relayed by its framing.
 /// Errors map as on the YARP path (fact sheet 1.11, 1.14): refused, reset or malformed ⇒ 502, connect timeout or a
