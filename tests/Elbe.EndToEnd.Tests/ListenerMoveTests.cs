@@ -88,17 +88,25 @@ public sealed class ListenerMoveTests
         var statuses = new List<HttpStatusCode>();
         var traffic = Task.Run(async () =>
         {
-            for (var i = 0; i < 5000 && !stop.IsCancellationRequested; i++)
+            // Bounded by the stop below (within Eventually's 10 s) and a count no machine reaches first: with a fast
+            // forwarding path 5,000 requests could end before a slow apply did, and then none reached the new group.
+            for (var i = 0; i < 200_000 && !stop.IsCancellationRequested; i++)
             {
                 using var response = await elbe.Client.GetAsync(elbe.Url("/"));
                 lock (statuses) statuses.Add(response.StatusCode);
             }
         });
-        await Eventually.TrueAsync(() => { lock (statuses) return statuses.Count > 0; }, "no request went through before the edit");
-        await elbe.ReloadAsync(after);
-        await Eventually.TrueAsync(() => b.TotalRequests > 0, "no request reached the new group after the edit");
-        stop.Cancel();
-        await traffic;
+        try
+        {
+            await Eventually.TrueAsync(() => { lock (statuses) return statuses.Count > 0; }, "no request went through before the edit");
+            await elbe.ReloadAsync(after);
+            await Eventually.TrueAsync(() => b.TotalRequests > 0, "no request reached the new group after the edit");
+        }
+        finally
+        {
+            stop.Cancel();
+            await traffic;
+        }
 
         lock (statuses)
             Assert.True(statuses.TrueForAll(s => s == HttpStatusCode.OK),

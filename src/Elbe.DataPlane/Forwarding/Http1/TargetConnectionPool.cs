@@ -52,8 +52,13 @@ public sealed class TargetConnectionPool : IDisposable
         connection.Release();
     }
 
+    private int _watches;
+
     private void Watch()
     {
+        // Every 10 s: drop the queue entries of connections closed while pooled, and the queues of endpoints left
+        // with none (targets deregistered), so they do not outlive their connections.
+        if (++_watches % 40 == 0) Prune();
         var now = Environment.TickCount64;
         var idleLimit = (long)PooledIdleTimeout.TotalMilliseconds;
         foreach (var (connection, _) in _live)
@@ -65,6 +70,17 @@ public sealed class TargetConnectionPool : IDisposable
                 continue;
             }
             connection.Watch(now);
+        }
+    }
+
+    private void Prune()
+    {
+        foreach (var (endpoint, queue) in _idle)
+        {
+            for (var i = queue.Count; i > 0 && queue.TryDequeue(out var connection); i--)
+                if (!connection.IsClosed) queue.Enqueue(connection);
+            // Removed only if still this queue; a connection returned into it meanwhile is closed by the idle limit.
+            if (queue.IsEmpty) _idle.TryRemove(new KeyValuePair<string, ConcurrentQueue<Http1TargetConnection>>(endpoint, queue));
         }
     }
 
