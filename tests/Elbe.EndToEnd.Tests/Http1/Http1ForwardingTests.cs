@@ -84,6 +84,23 @@ public sealed class Http1ForwardingTests(Http1ForwardingTests.ScriptedFixture fi
     }
 
     [Fact]
+    public async Task A_target_silent_mid_body_past_the_idle_timeout_gets_the_client_response_cut()
+    {
+        await using var target = ScriptedHttpTarget.Start(Script);
+        var template = new CfnTemplate()
+            .LoadBalancer(attributes: new Dictionary<string, string> { ["idle_timeout.timeout_seconds"] = "1" })
+            .TargetGroup("Scripted", [target.Port])
+            .Listener(CfnActions.Forward("Scripted"));
+        await using var elbe = await ElbeHarness.StartAsync(template.ToString());
+        await elbe.WaitForHealthyAsync("Scripted", target.Port);
+
+        // The head and 5 of 100 bytes arrive, then the target keeps the connection open and says nothing.
+        using var response = await elbe.Client.GetAsync(elbe.Url("/stall-mid-body"), HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await Assert.ThrowsAnyAsync<Exception>(() => response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task A_close_delimited_body_arrives_whole()
     {
         using var response = await fixture.Harness.GetAsync("/close-delimited");
@@ -248,6 +265,7 @@ public sealed class Http1ForwardingTests(Http1ForwardingTests.ScriptedFixture fi
             "/no-content" => new("HTTP/1.1 204 No Content\r\nX-Scripted: 1\r\n\r\n"),
             "/not-modified" => new("HTTP/1.1 304 Not Modified\r\nX-Scripted: 1\r\nETag: \"v1\"\r\n\r\n"),
             "/early-hints" => new("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal"),
+            "/stall-mid-body" => new("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nstart"),
             "/truncated" => Final("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort"),
             "/close-soon" => new("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nsoon", CloseSoonAfter: true),
             "/connection" => Text($"conn={request.ConnectionId}"),
