@@ -112,7 +112,7 @@ public sealed class ListenerTls
     {
         ServerCertificateContext = context,
         EnabledSslProtocols = _policy.Protocols,
-        CipherSuitesPolicy = _policy.CipherSuites,
+        CipherSuitesPolicy = _policy.ServerCipherSuites,
         ApplicationProtocols = _alpn,
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
         AllowRenegotiation = false,

@@ -26,11 +26,18 @@ public sealed class NegotiationPolicy
         Protocols = policy.Protocols.Aggregate(SslProtocols.None, (all, name) => all | ProtocolOf(name));
         // Windows' TLS stack takes no per-connection cipher list; there the platform's own list applies.
         CipherSuites = OperatingSystem.IsWindows() ? null : new CipherSuitesPolicy(policy.Ciphers.Select(c => c.Suite));
+        ServerCipherSuites = ProcessTlsDefaults.Matches(policy) ? null : CipherSuites;
     }
 
     public string Name { get; }
     public SslProtocols Protocols { get; }
     public CipherSuitesPolicy? CipherSuites { get; }
+
+    /// <summary>
+    /// What a listener's handshakes name: null when the process's OpenSSL defaults already are this policy's
+    /// ciphers (<see cref="ProcessTlsDefaults"/>), so that handshakes share a cached SSL_CTX and resume sessions.
+    /// </summary>
+    public CipherSuitesPolicy? ServerCipherSuites { get; }
 
     /// <summary>The listener's policy; an unknown name (the validator refuses those) falls back to the default.</summary>
     public static NegotiationPolicy For(string? policyName)
