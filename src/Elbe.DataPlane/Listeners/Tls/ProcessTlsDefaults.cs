@@ -79,9 +79,14 @@ public static class ProcessTlsDefaults
         if (!InForce) return false;
         var allowsTls13 = policy.Supports(SslPolicy.Tls13);
         var allowsOlder = policy.Protocols.Any(p => p != SslPolicy.Tls13);
-        return (!allowsTls13 || policy.Ciphers.Where(c => IsTls13(c.Suite)).Select(c => c.Suite).SequenceEqual(Tls13Ciphers))
+        return (!allowsTls13 || MatchesTls13(policy))
             && (!allowsOlder || policy.Ciphers.Where(c => !IsTls13(c.Suite)).Select(c => c.Suite).SequenceEqual(Tls12Ciphers));
     }
+
+    /// <summary>Whether <paramref name="policy"/> allows TLS 1.3 with exactly OpenSSL's default TLS 1.3 suites (every ALB TLS 1.3 policy does).</summary>
+    public static bool MatchesTls13(SslPolicy policy) =>
+        InForce && policy.Supports(SslPolicy.Tls13)
+        && policy.Ciphers.Where(c => IsTls13(c.Suite)).Select(c => c.Suite).SequenceEqual(Tls13Ciphers);
 
     private static bool IsTls13(TlsCipherSuite suite) => (int)suite is >= 0x1301 and <= 0x1305;
 
