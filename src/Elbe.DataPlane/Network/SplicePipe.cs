@@ -1,18 +1,17 @@
 using System.Collections.Concurrent;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
 namespace Elbe.DataPlane.Network;
 
 /// <summary>
-/// A Linux pipe that <see cref="TcpFlow"/> moves bytes through with splice(2), socket to pipe to socket, so they
-/// never reach user space. Rented like a pooled buffer: only while a direction is moving bytes, so an idle flow
+/// A Linux pipe that the event-loop relay moves bulk bytes through with splice(2), socket to pipe to socket, so
+/// they never reach user space. Rented like a pooled buffer: only while a direction is moving bytes, so an idle flow
 /// holds no pipe (two file descriptors) and no pipe pages.
 /// </summary>
 /// <remarks>
 /// Hand-written P/Invoke: no maintained .NET library does splice for sockets, and the runtime does not expose it.
-/// Both ends are non-blocking (O_NONBLOCK on the pipe, and .NET keeps every socket non-blocking on Linux), so a
-/// call never parks a thread-pool thread: it moves what it can and says EAGAIN otherwise.
+/// Both ends are non-blocking (O_NONBLOCK on the pipe, SOCK_NONBLOCK on the relay's sockets), so a call never
+/// parks a loop thread: it moves what it can and says EAGAIN otherwise.
 /// </remarks>
 internal sealed class SplicePipe
 {
@@ -76,25 +75,11 @@ internal sealed class SplicePipe
 
     /// <summary>Moves up to <paramref name="count"/> bytes the socket has received into the pipe.</summary>
     /// <returns>The bytes moved, 0 at the end of the stream, or -errno (-EAGAIN: nothing to read after all).</returns>
-    public long FillFrom(Socket socket, int count) => Splice(socket.SafeHandle, fromSocket: true, count);
+    public long FillFrom(int socket, int count) => Splice(socket, fromSocket: true, count);
 
     /// <summary>Moves up to <paramref name="count"/> bytes from the pipe into the socket's send buffer.</summary>
     /// <returns>The bytes moved, or -errno (-EAGAIN: the send buffer is full).</returns>
-    public long DrainTo(Socket socket, int count) => Splice(socket.SafeHandle, fromSocket: false, count);
-
-    /// <summary>Reads what is in the pipe into <paramref name="buffer"/>, for a socket that cannot take it now.</summary>
-    public int ReadInto(byte[] buffer, int count)
-    {
-        var total = 0;
-        while (total < count)
-        {
-            var read = (int)Read(_read, ref buffer[total], (nuint)(count - total));
-            if (read > 0) total += read;
-            else if (read < 0 && Marshal.GetLastPInvokeError() == EINTR) continue;
-            else break;
-        }
-        return total;
-    }
+    public long DrainTo(int socket, int count) => Splice(socket, fromSocket: false, count);
 
     public static bool IsAgain(long result) => result == -EAGAIN;
 
@@ -111,28 +96,16 @@ internal sealed class SplicePipe
         Interlocked.Decrement(ref open);
     }
 
-    private long Splice(SafeHandle socket, bool fromSocket, int count)
+    private long Splice(int socket, bool fromSocket, int count)
     {
-        // The reference keeps the descriptor number ours while the kernel uses it: a flow terminated on another
-        // thread disposes the socket, and a closed number could be reused by a new connection at once.
-        var added = false;
-        try
+        while (true)
         {
-            socket.DangerousAddRef(ref added);
-            var fd = (int)socket.DangerousGetHandle();
-            while (true)
-            {
-                var moved = fromSocket
-                    ? SpliceCall(fd, 0, _write, 0, (nuint)count, SPLICE_F_MOVE | SPLICE_F_NONBLOCK)
-                    : SpliceCall(_read, 0, fd, 0, (nuint)count, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-                if (moved >= 0) return moved;
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno != EINTR) return -errno;
-            }
-        }
-        finally
-        {
-            if (added) socket.DangerousRelease();
+            var moved = fromSocket
+                ? SpliceCall(socket, 0, _write, 0, (nuint)count, SPLICE_F_MOVE | SPLICE_F_NONBLOCK)
+                : SpliceCall(_read, 0, socket, 0, (nuint)count, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+            if (moved >= 0) return moved;
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != EINTR) return -errno;
         }
     }
 
@@ -142,9 +115,6 @@ internal sealed class SplicePipe
 
     [DllImport("libc", EntryPoint = "pipe2", SetLastError = true)]
     private static extern int Pipe2([Out] int[] ends, int flags);
-
-    [DllImport("libc", EntryPoint = "read", SetLastError = true)]
-    private static extern nint Read(int fd, ref byte buffer, nuint count);
 
     [DllImport("libc", EntryPoint = "close", SetLastError = true)]
     private static extern int CloseFd(int fd);
