@@ -29,6 +29,8 @@ internal sealed class RelayFlow
     private int _target;
     private int _phase;
     private bool _started;
+    /// <summary>The client sent something (or closed) while the target was connecting; that edge will not be reported again.</summary>
+    private bool _clientSpoke;
     private long _lastActivity;
     private readonly long _since;
     /// <summary>Client to target.</summary>
@@ -69,7 +71,8 @@ internal sealed class RelayFlow
         switch (_phase)
         {
             case Connecting:
-                if (fromTarget) FinishConnect();
+                if (fromTarget) FinishConnect(events);
+                else _clientSpoke |= (events & Readable) != 0;
                 return;
             case Expired:
                 if ((events & Readable) != 0) Forget(fromTarget);
@@ -136,7 +139,7 @@ internal sealed class RelayFlow
         Release();
     }
 
-    private void FinishConnect()
+    private void FinishConnect(uint events)
     {
         if (PendingError(_target) != 0)
         {
@@ -147,10 +150,10 @@ internal sealed class RelayFlow
         _started = true;
         _lastActivity = _loop.Now;
         Relay.Counters.FlowStarted();
-        // Edge-triggered: whatever either side sent while the target was connecting was reported then, not again.
-        if (_up.IsBlocked && !Flush(ref _up, _client, _target)) return;
-        if (!Pump(ref _up, _client, _target)) return;
-        if (!Pump(ref _down, _target, _client)) return;
+        // Edge-triggered: what the client sent while the target was connecting was reported then, not again; what the
+        // target sent already is in this event. A side that has said nothing costs no read.
+        if (_up.IsBlocked ? !Flush(ref _up, _client, _target) : _clientSpoke && !Pump(ref _up, _client, _target)) return;
+        if ((events & Readable) != 0 && !Pump(ref _down, _target, _client)) return;
         if (_up.Shut && _down.Shut) Finish();
     }
 
