@@ -81,6 +81,20 @@ internal sealed class SplicePipe
     /// <returns>The bytes moved, or -errno (-EAGAIN: the send buffer is full).</returns>
     public long DrainTo(int socket, int count) => Splice(socket, fromSocket: false, count);
 
+    /// <summary>Reads what is in the pipe into <paramref name="buffer"/>, for a socket that cannot take it now.</summary>
+    public int ReadInto(byte[] buffer, int count)
+    {
+        var total = 0;
+        while (total < count)
+        {
+            var read = (int)Read(_read, ref buffer[total], (nuint)(count - total));
+            if (read > 0) total += read;
+            else if (read < 0 && Marshal.GetLastPInvokeError() == EINTR) continue;
+            else break;
+        }
+        return total;
+    }
+
     public static bool IsAgain(long result) => result == -EAGAIN;
 
     /// <summary>Splice does not work on this socket or kernel at all; nothing was consumed.</summary>
@@ -115,6 +129,9 @@ internal sealed class SplicePipe
 
     [DllImport("libc", EntryPoint = "pipe2", SetLastError = true)]
     private static extern int Pipe2([Out] int[] ends, int flags);
+
+    [DllImport("libc", EntryPoint = "read", SetLastError = true)]
+    private static extern nint Read(int fd, ref byte buffer, nuint count);
 
     [DllImport("libc", EntryPoint = "close", SetLastError = true)]
     private static extern int CloseFd(int fd);

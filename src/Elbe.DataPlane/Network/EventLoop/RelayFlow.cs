@@ -8,8 +8,8 @@ namespace Elbe.DataPlane.Network.EventLoop;
 /// <summary>
 /// One client connection relayed to one target for its whole life, driven by its <see cref="RelayLoop"/>'s
 /// edge-triggered readiness events. Only that loop's thread touches it. An idle flow holds two file descriptors
-/// and this object: bytes pass through the loop's one scratch buffer, and a direction rents a buffer (or a splice
-/// pipe) only while the receiving side's send buffer is full.
+/// and this object: bytes pass through the loop's one scratch buffer (or a splice pipe only while they move), and a
+/// direction rents a buffer only while the receiving side's send buffer is full.
 /// </summary>
 /// <remarks>
 /// What each side sees follows NLB (fact sheet 2.4): a FIN is passed on as a FIN; a reset is relayed as a reset;
@@ -204,43 +204,53 @@ internal sealed class RelayFlow
         }
     }
 
-    /// <summary><see cref="Pump"/> with splice(2): socket to pipe to socket.</summary>
+    /// <summary><see cref="Pump"/> with splice(2): socket to pipe to socket. The pipe is the loop's only while it moves bytes.</summary>
+    /// <remarks>
+    /// When the receiving side is full, what is left in the pipe goes to a held-back buffer and waits for room like
+    /// copied bytes do: measured, a splice into a full socket can leave no wake-up for when it drains (the bulk
+    /// benchmark stalled there), where a send that finds it full always gets one.
+    /// </remarks>
     private bool Splice(ref Direction direction, int from, int to)
     {
+        SplicePipe? pipe = null;
         while (true)
         {
-            direction.Pipe ??= SplicePipe.Rent();
-            if (direction.Pipe is null)
+            pipe ??= SplicePipe.Rent();
+            if (pipe is null)
             {
                 // No pipe to be had (file descriptors or the open-pipe limit): this direction copies instead.
                 direction.Splicing = false;
                 direction.CopyOnly = true;
                 return Pump(ref direction, from, to);
             }
-            var moved = direction.Pipe.FillFrom(from, SplicePipe.Capacity);
+            var moved = pipe.FillFrom(from, SplicePipe.Capacity);
             if (moved > 0)
             {
                 _lastActivity = _loop.Now;
                 var left = (int)moved;
                 while (left > 0)
                 {
-                    var sent = direction.Pipe.DrainTo(to, left);
-                    if (sent > 0) left -= (int)sent;
-                    else if (SplicePipe.IsAgain(sent))
+                    var sent = pipe.DrainTo(to, left);
+                    if (sent > 0)
                     {
-                        direction.PipeCount = left;
-                        return true;
+                        left -= (int)sent;
+                        continue;
                     }
-                    else
+                    if (!SplicePipe.IsAgain(sent) || !Spill(ref direction, pipe, left, to))
                     {
+                        // A pipe that may still hold this flow's bytes is never handed out again.
+                        pipe.Close();
                         Fail();
                         return false;
                     }
+                    SplicePipe.Return(pipe);
+                    pipe = null;
+                    if (direction.IsBlocked) return true;
+                    break;
                 }
                 continue;
             }
-            SplicePipe.Return(direction.Pipe);
-            direction.Pipe = null;
+            SplicePipe.Return(pipe);
             if (moved == 0) return EndOfStream(ref direction, to);
             if (SplicePipe.IsAgain(moved)) return true;
             if (SplicePipe.IsRefused(moved))
@@ -253,6 +263,31 @@ internal sealed class RelayFlow
             Fail();
             return false;
         }
+    }
+
+    /// <summary>Empties the pipe into a held-back buffer and sends what the receiving side takes; false when that failed.</summary>
+    private static bool Spill(ref Direction direction, SplicePipe pipe, int count, int to)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(count);
+        if (pipe.ReadInto(buffer, count) != count)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            return false;
+        }
+        var sent = SendAll(to, buffer, 0, count);
+        if (sent < 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            return false;
+        }
+        if (sent == count) ArrayPool<byte>.Shared.Return(buffer);
+        else
+        {
+            direction.Pending = buffer;
+            direction.PendingOffset = (int)sent;
+            direction.PendingCount = count - (int)sent;
+        }
+        return true;
     }
 
     /// <summary>Sends what a full send buffer held back, then goes on reading.</summary>
@@ -271,20 +306,6 @@ internal sealed class RelayFlow
             if (direction.PendingCount > 0) return true;
             ArrayPool<byte>.Shared.Return(pending);
             direction.Pending = null;
-        }
-        else if (direction.Pipe is { } pipe && direction.PipeCount > 0)
-        {
-            while (direction.PipeCount > 0)
-            {
-                var sent = pipe.DrainTo(to, direction.PipeCount);
-                if (sent > 0) direction.PipeCount -= (int)sent;
-                else if (SplicePipe.IsAgain(sent)) return true;
-                else
-                {
-                    Fail();
-                    return false;
-                }
-            }
         }
         if (direction.Eof) return EndOfStream(ref direction, to);
         return Pump(ref direction, from, to);
@@ -380,9 +401,6 @@ internal sealed class RelayFlow
         public byte[]? Pending;
         public int PendingOffset;
         public int PendingCount;
-        public SplicePipe? Pipe;
-        /// <summary>Bytes in <see cref="Pipe"/> the receiving side has not taken yet.</summary>
-        public int PipeCount;
         public bool Splicing;
         /// <summary>Splice failed here once (no pipe, or a socket it refuses): copy from now on.</summary>
         public bool CopyOnly;
@@ -391,7 +409,7 @@ internal sealed class RelayFlow
         /// <summary>The FIN was passed on.</summary>
         public bool Shut;
 
-        public readonly bool IsBlocked => Pending is not null || PipeCount > 0;
+        public readonly bool IsBlocked => Pending is not null;
 
         public void Hold(ReadOnlySpan<byte> bytes)
         {
@@ -405,13 +423,6 @@ internal sealed class RelayFlow
         {
             if (Pending is not null) ArrayPool<byte>.Shared.Return(Pending);
             Pending = null;
-            if (Pipe is not null)
-            {
-                // A pipe that may still hold this flow's bytes is never handed out again.
-                if (PipeCount == 0) SplicePipe.Return(Pipe);
-                else Pipe.Close();
-            }
-            Pipe = null;
         }
     }
 }
