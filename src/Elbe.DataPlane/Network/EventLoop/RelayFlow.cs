@@ -21,6 +21,8 @@ internal sealed class RelayFlow
     private const int Connecting = 0, Live = 1, Expired = 2, Done = 3;
     private const uint Readable = EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR;
     private const uint Writable = EPOLLOUT | EPOLLHUP | EPOLLERR;
+    /// <summary>The sender's FIN or reset is in the socket behind whatever bytes are left.</summary>
+    private const uint Ending = EPOLLRDHUP | EPOLLHUP | EPOLLERR;
     /// <summary>How long a target has to accept a new connection before the client is reset.</summary>
     private const long ConnectTimeoutMs = 10_000;
 
@@ -72,7 +74,11 @@ internal sealed class RelayFlow
         {
             case Connecting:
                 if (fromTarget) FinishConnect(events);
-                else _clientSpoke |= (events & Readable) != 0;
+                else
+                {
+                    _clientSpoke |= (events & Readable) != 0;
+                    _up.SenderEnding |= (events & Ending) != 0;
+                }
                 return;
             case Expired:
                 if ((events & Readable) != 0) Forget(fromTarget);
@@ -81,6 +87,11 @@ internal sealed class RelayFlow
                 break;
             default:
                 return;
+        }
+        if ((events & Ending) != 0)
+        {
+            if (fromTarget) _down.SenderEnding = true;
+            else _up.SenderEnding = true;
         }
         if (fromTarget)
         {
@@ -148,6 +159,7 @@ internal sealed class RelayFlow
         }
         _phase = Live;
         _started = true;
+        _down.SenderEnding = (events & Ending) != 0;
         _lastActivity = _loop.Now;
         Relay.Counters.FlowStarted();
         // Edge-triggered: what the client sent while the target was connecting was reported then, not again; what the
@@ -190,7 +202,8 @@ internal sealed class RelayFlow
                     return true;
                 }
                 // A short read emptied the socket, and edge-triggered epoll reports the next bytes: no read to learn EAGAIN.
-                if (read < scratch.Length) return true;
+                // Not so the FIN or reset behind them, whose edge may have passed already: that one is read now.
+                if (read < scratch.Length && !direction.SenderEnding) return true;
                 // A read that filled the whole buffer is a bulk transfer: its bytes go on in the kernel.
                 if (SplicePipe.IsSupported && !direction.CopyOnly) direction.Splicing = true;
                 continue;
@@ -404,6 +417,8 @@ internal sealed class RelayFlow
         public bool Splicing;
         /// <summary>Splice failed here once (no pipe, or a socket it refuses): copy from now on.</summary>
         public bool CopyOnly;
+        /// <summary>An event said the sender closed or reset: read to the end rather than stop at a short read.</summary>
+        public bool SenderEnding;
         /// <summary>The sender's FIN arrived.</summary>
         public bool Eof;
         /// <summary>The FIN was passed on.</summary>
