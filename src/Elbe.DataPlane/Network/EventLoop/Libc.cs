@@ -13,7 +13,7 @@ namespace Elbe.DataPlane.Network.EventLoop;
 internal static class Libc
 {
     public const int AF_INET = 2, AF_INET6 = 10;
-    public const int SOCK_STREAM = 1, SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000;
+    public const int SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000;
     public const int SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_ERROR = 4, SO_LINGER = 13;
     public const int SOL_IP = 0, IP_TRANSPARENT = 19, IP_BIND_ADDRESS_NO_PORT = 24;
     public const int SOL_IPV6 = 41, IPV6_TRANSPARENT = 75;
@@ -21,8 +21,8 @@ internal static class Libc
     public const int SHUT_WR = 1;
     public const int MSG_NOSIGNAL = 0x4000;
 
-    public const int EPERM = 1, EINTR = 4, EAGAIN = 11, EACCES = 13, EMFILE = 24, EADDRINUSE = 98, EADDRNOTAVAIL = 99,
-        ECONNABORTED = 103, EINPROGRESS = 115;
+    public const int EPERM = 1, EINTR = 4, EAGAIN = 11, EACCES = 13, EADDRINUSE = 98, EADDRNOTAVAIL = 99,
+        ECONNABORTED = 103, ECONNREFUSED = 111, EINPROGRESS = 115;
 
     public const uint EPOLLIN = 0x1, EPOLLOUT = 0x4, EPOLLERR = 0x8, EPOLLHUP = 0x10, EPOLLRDHUP = 0x2000,
         EPOLLEXCLUSIVE = 1u << 28, EPOLLET = 1u << 31;
@@ -59,6 +59,12 @@ internal static class Libc
 
     [DllImport("libc", EntryPoint = "send", SetLastError = true)]
     public static extern nint Send(int fd, ref byte buffer, nuint length, int flags);
+
+    [DllImport("libc", EntryPoint = "recvfrom", SetLastError = true)]
+    public static extern nint RecvFrom(int fd, ref byte buffer, nuint length, int flags, ref byte address, ref int addressLength);
+
+    [DllImport("libc", EntryPoint = "sendto", SetLastError = true)]
+    public static extern nint SendTo(int fd, ref byte buffer, nuint length, int flags, ref byte address, int addressLength);
 
     [DllImport("libc", EntryPoint = "shutdown", SetLastError = true)]
     public static extern int Shutdown(int fd, int how);

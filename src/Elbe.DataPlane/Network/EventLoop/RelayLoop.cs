@@ -27,7 +27,7 @@ internal sealed class RelayLoop
     /// <summary>Accepts per listener wake-up, so one busy listener cannot keep a loop from its flows.</summary>
     private const int AcceptBatch = 64;
     private const int KindShift = 62;
-    private const ulong FlowKind = 0, ListenerKind = 1, WakeKind = 2;
+    private const ulong FlowKind = 0, ListenerKind = 1, WakeKind = 2, WatchedKind = 3;
     private const ulong IndexMask = (1UL << KindShift) - 1;
 
     private static readonly Lazy<RelayLoop[]> Loops = new(() => [.. Enumerable.Range(0, Environment.ProcessorCount).Select(i => new RelayLoop(i))]);
@@ -41,6 +41,10 @@ internal sealed class RelayLoop
     private readonly List<(TcpListenerRelay Relay, NodeListener Listener)?> _listeners = [];
     private readonly Stack<int> _freeSlots = new();
     private readonly List<int> _releasedSlots = [];
+    private readonly List<IReadiness?> _watched = [];
+    private readonly Stack<int> _freeWatched = new();
+    private readonly List<int> _releasedWatched = [];
+    private readonly List<UdpListenerRelay> _udpRelays = [];
     private RelayFlow?[] _flows = new RelayFlow?[64];
     private int _flowCount;
     private long _lastSweep;
@@ -105,6 +109,43 @@ internal sealed class RelayLoop
         FreeReleasedSlots();
     }
 
+    /// <summary>Starts relaying the UDP listener's datagrams on this loop.</summary>
+    public void Add(UdpListenerRelay relay)
+    {
+        _udpRelays.Add(relay);
+        relay.Attach(this);
+    }
+
+    /// <summary>Stops relaying the UDP listener here and ends its flows.</summary>
+    public void Remove(UdpListenerRelay relay)
+    {
+        if (_udpRelays.Remove(relay)) relay.Detach();
+        FreeReleasedSlots();
+    }
+
+    /// <summary>Reports <paramref name="fd"/>'s readiness (level-triggered) to <paramref name="watched"/>; the slot to <see cref="Unwatch"/> it by, or -1.</summary>
+    public int Watch(int fd, uint events, IReadiness watched)
+    {
+        if (!_freeWatched.TryPop(out var slot))
+        {
+            slot = _watched.Count;
+            _watched.Add(null);
+        }
+        _watched[slot] = watched;
+        if (EpollAdd(_epoll, fd, events, WatchedKind << KindShift | (uint)slot)) return slot;
+        _watched[slot] = null;
+        _freeWatched.Push(slot);
+        return -1;
+    }
+
+    /// <summary>No more reports for the slot; the caller closes the descriptor.</summary>
+    public void Unwatch(int slot)
+    {
+        if (slot < 0) return;
+        _watched[slot] = null;
+        _releasedWatched.Add(slot);
+    }
+
     /// <summary>A flow that ended; its slot is reused only after the current batch of events, which may still name it.</summary>
     public void Remove(RelayFlow flow) => _releasedSlots.Add(flow.Slot);
 
@@ -149,6 +190,9 @@ internal sealed class RelayLoop
             case ListenerKind:
                 if (_listeners[index] is { } listener) Accept(listener.Relay, listener.Listener);
                 break;
+            case WatchedKind:
+                _watched[index]?.OnReady(events);
+                break;
             case WakeKind:
                 Span<byte> counter = stackalloc byte[8];
                 Read(_wake, ref counter[0], 8);
@@ -188,7 +232,7 @@ internal sealed class RelayLoop
         var node = listener.Node;
         if (listener.IsWildcard) node = LocalEndPoint(client) ?? node;
         var picked = snapshot.Pick(FlowHash.Tcp, NativeAddress.AddressBytes(clientAddress), NativeAddress.Port(clientAddress), node, (ulong)Random.Shared.NextInt64());
-        var targetAddress = picked is null ? [] : TargetAddresses.GetValue(picked, static target => NativeAddress.Of(target.Address, target.Port));
+        var targetAddress = picked is null ? [] : AddressOf(picked);
         if (picked is null || targetAddress.Length == 0)
         {
             Refuse(relay, client);
@@ -222,6 +266,9 @@ internal sealed class RelayLoop
             flow.Terminate();
     }
 
+    /// <summary>The target's sockaddr; empty when its address does not parse.</summary>
+    public static byte[] AddressOf(TargetState target) => TargetAddresses.GetValue(target, static t => NativeAddress.Of(t.Address, t.Port));
+
     /// <summary>No target, or it could not be reached: the client is reset.</summary>
     private static void Refuse(TcpListenerRelay relay, int client)
     {
@@ -232,14 +279,14 @@ internal sealed class RelayLoop
 
     /// <summary>
     /// Without client IP preservation the target sees the node's address, as it sees the NLB's private IP. The port
-    /// is left to connect (IP_BIND_ADDRESS_NO_PORT), which can then share ports between targets.
+    /// is left to connect (IP_BIND_ADDRESS_NO_PORT), which can then share ports between targets; a UDP socket gets one now.
     /// </summary>
-    private static int BindToNode(int target, System.Net.IPEndPoint node, int family)
+    public static int BindToNode(int target, System.Net.IPEndPoint node, int family, bool stream = true)
     {
         Span<byte> address = stackalloc byte[NativeAddress.MaxLength];
         var length = NativeAddress.Write(node.Address, 0, address);
         if (NativeAddress.Family(address) != family) return 0;
-        SetInt(target, SOL_IP, IP_BIND_ADDRESS_NO_PORT, 1);
+        if (stream) SetInt(target, SOL_IP, IP_BIND_ADDRESS_NO_PORT, 1);
         return Bind(target, ref address[0], length) == 0 ? 0 : Errno;
     }
 
@@ -275,6 +322,8 @@ internal sealed class RelayLoop
             _flowCount--;
         }
         _releasedSlots.Clear();
+        foreach (var slot in _releasedWatched) _freeWatched.Push(slot);
+        _releasedWatched.Clear();
     }
 
     private void RunCommands()
@@ -296,6 +345,18 @@ internal sealed class RelayLoop
     private void Sweep()
     {
         _lastSweep = Now;
+        foreach (var relay in _udpRelays)
+        {
+            try
+            {
+                relay.Sweep();
+            }
+            catch (Exception e)
+            {
+                // One missed sweep is only late; a loop that ends stops every flow it holds.
+                relay.Logger.LogError(e, "UDP flow sweep failed");
+            }
+        }
         if (_flowCount == 0) return;
         foreach (var flow in _flows)
         {
@@ -321,6 +382,11 @@ internal sealed class RelayLoop
         {
             if (entry is not { } listener) continue;
             var ms = (int)Math.Clamp(listener.Relay.Snapshot.TcpIdleTimeout.TotalMilliseconds / 10, 50, 1000);
+            if (period < 0 || ms < period) period = ms;
+        }
+        foreach (var relay in _udpRelays)
+        {
+            var ms = (int)Math.Clamp(relay.Snapshot.UdpIdleTimeout.TotalMilliseconds / 10, 50, 1000);
             if (period < 0 || ms < period) period = ms;
         }
         return period < 0 && _flowCount > 0 ? 1000 : period;
