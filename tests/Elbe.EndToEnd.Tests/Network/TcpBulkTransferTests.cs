@@ -4,8 +4,8 @@ using Elbe.EndToEnd.Tests.Infrastructure;
 namespace Elbe.EndToEnd.Tests.Network;
 
 /// <summary>
-/// Megabytes through one relayed flow, both ways at once: the relay's bulk path (splice on Linux, with its
-/// fallback to a buffered send whenever a socket's send buffer is full) must neither lose, repeat nor reorder a byte.
+/// Megabytes through one relayed flow, both ways at once: the relay's bulk path (whole-buffer reads, and bytes held
+/// back whenever a socket's send buffer is full) must neither lose, repeat nor reorder a byte.
 /// </summary>
 public class TcpBulkTransferTests
 {
@@ -69,7 +69,7 @@ public class TcpBulkTransferTests
 
     private static async Task SendThenFinishAsync(Socket socket, byte[] bytes, CancellationToken cancellationToken)
     {
-        // Uneven pieces, so the relay sees partial reads and partial pipe drains, not only whole 64 KiB chunks.
+        // Uneven pieces, so the relay sees partial reads and partial sends, not only whole 64 KiB chunks.
         var offset = 0;
         for (var piece = 1; offset < bytes.Length; piece++)
         {

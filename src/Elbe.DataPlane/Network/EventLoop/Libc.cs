@@ -7,8 +7,8 @@ namespace Elbe.DataPlane.Network.EventLoop;
 /// belongs to exactly one loop thread, which closes it exactly once.
 /// </summary>
 /// <remarks>
-/// DllImport with blittable arguments (ints, pointers as <c>ref byte</c>) rather than LibraryImport, as in
-/// <see cref="SplicePipe"/>: the generated stubs would need unsafe code, and these need no marshalling at all.
+/// DllImport with blittable arguments (ints, pointers as <c>ref byte</c>) rather than LibraryImport: the generated
+/// stubs would need unsafe code (this project allows none), and these need no marshalling at all.
 /// </remarks>
 internal static class Libc
 {
