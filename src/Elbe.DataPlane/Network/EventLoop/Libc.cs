@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 namespace Elbe.DataPlane.Network.EventLoop;
 
 /// <summary>
-/// The Linux system calls the event-loop relay is written on. Raw file descriptors, no SafeHandles: each one
-/// belongs to exactly one loop thread, which closes it exactly once.
+/// The Linux system calls the event-loop relay is written on. Raw file descriptors, no SafeHandles: each is closed
+/// exactly once, a flow's by the loop thread that owns the flow, a listener's only after every loop stopped watching it.
 /// </summary>
 /// <remarks>
 /// DllImport with blittable arguments (ints, pointers as <c>ref byte</c>) rather than LibraryImport: the generated
