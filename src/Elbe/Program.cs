@@ -9,8 +9,8 @@ using Elbe.Demo;
 using Elbe.Hosting;
 using Microsoft.Extensions.Logging;
 
-// Before anything touches OpenSSL: TLS 1.0/1.1 for the security policies that allow them.
-Elbe.DataPlane.Listeners.Tls.LegacyTlsProtocols.Enable();
+// Before anything touches OpenSSL: TLS 1.0/1.1 for the policies that allow them, and ALB's cipher lists as its defaults.
+Elbe.DataPlane.Listeners.Tls.ProcessTlsDefaults.Enable();
 
 const string Usage = """
     usage:

@@ -53,6 +53,7 @@ public sealed partial class SecurityPolicyTests
     [InlineData("ELBSecurityPolicy-TLS13-1-2-Res-2021-06")]
     [InlineData("ELBSecurityPolicy-FS-1-2-2019-08")]
     [InlineData("ELBSecurityPolicy-2016-08")]
+    [InlineData("ELBSecurityPolicy-TLS13-1-0-2021-06")]
     public async Task Tls12_ciphers_accepted_are_exactly_the_policy_ciphers(string policyName)
     {
         await using var setup = await StartAsync(policyName);

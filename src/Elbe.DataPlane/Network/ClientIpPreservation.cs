@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Elbe.DataPlane.Network.EventLoop;
 
 namespace Elbe.DataPlane.Network;
 
@@ -18,6 +19,7 @@ public static class ClientIpPreservation
     private const int Ipv6Transparent = 75;
 
     private static readonly Lazy<string?> Missing = new(Probe);
+    private static readonly byte[] V6Loopback = IPAddress.IPv6Loopback.GetAddressBytes();
 
     /// <summary>Null when this process can bind sockets to addresses it does not own; else why not.</summary>
     public static string? WhyUnavailable => Missing.Value;
@@ -41,6 +43,39 @@ public static class ClientIpPreservation
             // The client's own port is taken on this host (a loopback client, or another flow): keep the address.
             socket.Bind(new IPEndPoint(address, 0));
         }
+    }
+
+    /// <summary>
+    /// <see cref="BindToClient(Socket, IPEndPoint)"/> for a raw socket of the event-loop relay, with the client's
+    /// sockaddr as accept4 gave it.
+    /// </summary>
+    /// <returns>0, or the errno that stopped it (EACCES when this process may not bind foreign addresses).</returns>
+    internal static int BindToClient(int socket, ReadOnlySpan<byte> client, int length)
+    {
+        Span<byte> address = stackalloc byte[NativeAddress.MaxLength];
+        client[..length].CopyTo(address);
+        if (!IsLoopback(address))
+        {
+            if (WhyUnavailable is not null) return Libc.EACCES;
+            var transparent = NativeAddress.Family(address) == Libc.AF_INET6
+                ? Libc.SetInt(socket, Libc.SOL_IPV6, Libc.IPV6_TRANSPARENT, 1)
+                : Libc.SetInt(socket, Libc.SOL_IP, Libc.IP_TRANSPARENT, 1);
+            if (transparent != 0) return Libc.Errno;
+        }
+        Libc.SetInt(socket, Libc.SOL_SOCKET, Libc.SO_REUSEADDR, 1);
+        if (Libc.Bind(socket, ref address[0], length) == 0) return 0;
+        if (Libc.Errno != Libc.EADDRINUSE) return Libc.Errno;
+        // The client's own port is taken on this host (a loopback client, or another flow): keep the address.
+        address[2] = address[3] = 0;
+        return Libc.Bind(socket, ref address[0], length) == 0 ? 0 : Libc.Errno;
+    }
+
+    private static bool IsLoopback(ReadOnlySpan<byte> address)
+    {
+        var bytes = NativeAddress.AddressBytes(address);
+        if (bytes.Length == 4) return bytes[0] == 127;
+        return bytes.SequenceEqual(V6Loopback)
+            || (bytes[..10].IndexOfAnyExcept((byte)0) < 0 && bytes[10] == 0xff && bytes[11] == 0xff && bytes[12] == 127);
     }
 
     private static void SetTransparent(Socket socket)

@@ -4,12 +4,13 @@ using Microsoft.Extensions.Logging;
 namespace Elbe.DataPlane.Network;
 
 /// <summary>
-/// One NLB listener: a TCP relay, a UDP relay, or both for TCP_UDP, on the same port of every node address.
+/// One NLB listener: a TCP relay, a UDP relay, or both for TCP_UDP, or a TLS relay, on the same port of every node address.
 /// </summary>
 public sealed class NetworkListenerHost : IAsyncDisposable
 {
-    private NetworkListenerHost(string protocol, int port, IPAddress[] addresses, TcpListenerRelay? tcp, UdpListenerRelay? udp)
+    private NetworkListenerHost(string protocol, int port, IPAddress[] addresses, TcpListenerRelay? tcp, UdpListenerRelay? udp, TlsListenerRelay? tls)
     {
+        Tls = tls;
         Protocol = protocol;
         Port = port;
         Addresses = addresses;
@@ -22,6 +23,7 @@ public sealed class NetworkListenerHost : IAsyncDisposable
     public IPAddress[] Addresses { get; }
     public TcpListenerRelay? Tcp { get; }
     public UdpListenerRelay? Udp { get; }
+    public TlsListenerRelay? Tls { get; }
 
     /// <summary>The protocols this data plane relays.</summary>
     public static bool Serves(string protocol) => protocol is "TCP" or "UDP" or "TCP_UDP" or "TLS";
@@ -31,9 +33,10 @@ public sealed class NetworkListenerHost : IAsyncDisposable
         TcpListenerRelay? tcp = null;
         try
         {
-            if (protocol is "TCP" or "TCP_UDP" or "TLS") tcp = TcpListenerRelay.Start(addresses, port, snapshot, logger);
+            if (protocol == "TLS") return new NetworkListenerHost(protocol, port, addresses, null, null, TlsListenerRelay.Start(addresses, port, snapshot, logger));
+            if (protocol is "TCP" or "TCP_UDP") tcp = TcpListenerRelay.Start(addresses, port, snapshot, logger);
             var udp = protocol is "UDP" or "TCP_UDP" ? UdpListenerRelay.Start(addresses, port, snapshot, udpFlowCapacity, logger) : null;
-            return new NetworkListenerHost(protocol, port, addresses, tcp, udp);
+            return new NetworkListenerHost(protocol, port, addresses, tcp, udp, null);
         }
         catch
         {
@@ -46,11 +49,13 @@ public sealed class NetworkListenerHost : IAsyncDisposable
     {
         Tcp?.Apply(snapshot);
         Udp?.Apply(snapshot);
+        Tls?.Apply(snapshot);
     }
 
     public async ValueTask DisposeAsync()
     {
         if (Tcp is not null) await Tcp.DisposeAsync();
         if (Udp is not null) await Udp.DisposeAsync();
+        if (Tls is not null) await Tls.DisposeAsync();
     }
 }

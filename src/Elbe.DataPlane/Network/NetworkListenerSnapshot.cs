@@ -37,15 +37,21 @@ public sealed record NetworkListenerSnapshot(
     /// </summary>
     public TargetState? Pick(byte protocol, IPEndPoint client, IPEndPoint node, ulong sequence)
     {
+        Span<byte> source = stackalloc byte[16];
+        client.Address.TryWriteBytes(source, out var sourceLength);
+        return Pick(protocol, source[..sourceLength], client.Port, node, sequence);
+    }
+
+    /// <summary><see cref="Pick(byte, IPEndPoint, IPEndPoint, ulong)"/> with the client's address as bytes, as accept(2) gives it.</summary>
+    public TargetState? Pick(byte protocol, ReadOnlySpan<byte> clientAddress, int clientPort, IPEndPoint node, ulong sequence)
+    {
         var candidates = Candidates(node.Address);
         if (candidates.IsEmpty) return null;
-        Span<byte> source = stackalloc byte[16];
         Span<byte> destination = stackalloc byte[16];
-        client.Address.TryWriteBytes(source, out var sourceLength);
         node.Address.TryWriteBytes(destination, out var destinationLength);
         var hash = GroupSettings.SourceIpStickiness
-            ? FlowHash.OfSource(source[..sourceLength])
-            : FlowHash.Of(protocol, source[..sourceLength], client.Port, destination[..destinationLength], node.Port, sequence);
+            ? FlowHash.OfSource(clientAddress)
+            : FlowHash.Of(protocol, clientAddress, clientPort, destination[..destinationLength], node.Port, sequence);
         return Picker.Pick(candidates, hash);
     }
 

@@ -27,7 +27,7 @@ public sealed class NetworkTls
         {
             ServerCertificateContext = c.Context,
             EnabledSslProtocols = policy.Protocols,
-            CipherSuitesPolicy = policy.CipherSuites,
+            CipherSuitesPolicy = policy.ServerCipherSuites,
             ApplicationProtocols = alpn,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             AllowRenegotiation = false,

@@ -7,7 +7,8 @@ using Elbe.Routing.Targets;
 namespace Elbe.DataPlane.Network;
 
 /// <summary>
-/// One client connection relayed to one target for its whole life. Each direction waits with a zero-byte
+/// One connection of a TLS listener relayed to one target for its whole life (plain TCP flows are
+/// <see cref="EventLoop.RelayFlow"/>s). Each direction waits with a zero-byte
 /// receive, so an idle flow holds no buffer; a pooled one is rented only while bytes are moving.
 /// </summary>
 /// <remarks>
@@ -19,13 +20,6 @@ internal sealed class TcpFlow
 {
     private const int BufferSize = 64 * 1024;
     private const int Live = 0, Expired = 1, Closed = 2;
-    /// <summary>Wake-ups in a row that found nothing to splice before a direction gives up on splice.</summary>
-    private const int MaxEmptyWakeups = 16;
-    /// <summary>
-    /// Where a spliced direction's one-byte peek lands. Shared by every flow: nobody reads it, so concurrent
-    /// writes do no harm.
-    /// </summary>
-    private static readonly Memory<byte> PeekByte = new byte[1];
 
     private readonly NetworkFlowCounters _counters;
     private readonly Stream? _clientStream;
@@ -55,7 +49,7 @@ internal sealed class TcpFlow
 
     public async Task RunAsync()
     {
-        await Task.WhenAll(PumpAsync(Client, _clientStream, Target, _targetStream), PumpAsync(Target, _targetStream, Client, _clientStream)).ConfigureAwait(false);
+        await Task.WhenAll(CopyAsync(Client, _clientStream, Target, _targetStream), CopyAsync(Target, _targetStream, Client, _clientStream)).ConfigureAwait(false);
         Close();
     }
 
@@ -73,15 +67,7 @@ internal sealed class TcpFlow
         Reset(Target);
     }
 
-    /// <summary>
-    /// Every direction starts by copying through a pooled buffer. Between plain sockets on Linux, a direction whose
-    /// read fills the whole buffer (a bulk transfer) goes on with splice, so its bytes stay in the kernel; small
-    /// exchanges stay with the copy, which costs them less (measured: bench/RESULTS.md, NLB).
-    /// </summary>
-    private Task PumpAsync(Socket from, Stream? fromStream, Socket to, Stream? toStream) =>
-        CopyAsync(from, fromStream, to, toStream, spliceWhenBulk: fromStream is null && toStream is null && SplicePipe.IsSupported);
-
-    private async Task CopyAsync(Socket from, Stream? fromStream, Socket to, Stream? toStream, bool spliceWhenBulk)
+    private async Task CopyAsync(Socket from, Stream? fromStream, Socket to, Stream? toStream)
     {
         byte[]? buffer = null;
         try
@@ -114,13 +100,6 @@ internal sealed class TcpFlow
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = null;
                 }
-                else if (spliceWhenBulk)
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = null;
-                    await SpliceAsync(from, to).ConfigureAwait(false);
-                    return;
-                }
             }
         }
         catch (Exception e) when (IsRelayFailure(e))
@@ -130,104 +109,6 @@ internal sealed class TcpFlow
         finally
         {
             if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    /// <summary>
-    /// The same relay as <see cref="CopyAsync"/> with splice(2): socket to pipe to socket. Waiting is still the
-    /// runtime's (a one-byte peek for bytes; an async send when the other side's send buffer is full, fed from
-    /// a pooled buffer the pipe is emptied into), so idle flows, FIN, RST and termination behave the same.
-    /// </summary>
-    /// <remarks>
-    /// A peek, not the zero-byte receive <see cref="CopyAsync"/> waits with: once splice has taken bytes behind
-    /// the runtime's back, a zero-byte receive can complete at once on readiness that is already spent (measured:
-    /// every keep-alive flow of the bulk benchmark woke that way again and again), where a peek only completes
-    /// with a byte in the socket, at its end, or on an error.
-    /// </remarks>
-    private async Task SpliceAsync(Socket from, Socket to)
-    {
-        SplicePipe? pipe = null;
-        var pipeEmpty = true;
-        byte[]? spill = null;
-        var emptyWakeups = 0;
-        try
-        {
-            while (true)
-            {
-                // As in CopyAsync: an idle direction holds no pipe; a busy one keeps its pipe and reads straight on.
-                var waited = pipe is null;
-                if (waited) await from.ReceiveAsync(PeekByte, SocketFlags.Peek).ConfigureAwait(false);
-                if (Forgotten(from)) return;
-                pipe ??= SplicePipe.Rent();
-                if (pipe is null)
-                {
-                    // No pipe to be had (file descriptors or the open-pipe limit): this direction copies instead.
-                    await CopyAsync(from, null, to, null, spliceWhenBulk: false).ConfigureAwait(false);
-                    return;
-                }
-                var moved = pipe.FillFrom(from, SplicePipe.Capacity);
-                if (moved == 0)
-                {
-                    to.Shutdown(SocketShutdown.Send);
-                    return;
-                }
-                if (moved < 0)
-                {
-                    SplicePipe.Return(pipe);
-                    pipe = null;
-                    // A busy direction read all there was, or the wait ended on a readiness splice had already
-                    // consumed the bytes of: wait again. That repeating without end, or splice refusing the socket,
-                    // goes to the buffered copy, which has always handled it. A socket error splice consumed (a
-                    // reset, a keepalive timeout) is passed on as the copy would have met it.
-                    if (SplicePipe.IsAgain(moved) && (!waited || ++emptyWakeups <= MaxEmptyWakeups)) continue;
-                    if (SplicePipe.IsReset(moved)) throw new SocketException((int)SocketError.ConnectionReset);
-                    if (!SplicePipe.IsAgain(moved) && !SplicePipe.IsRefused(moved)) throw new SocketException((int)SocketError.SocketError);
-                    await CopyAsync(from, null, to, null, spliceWhenBulk: false).ConfigureAwait(false);
-                    return;
-                }
-                Interlocked.Exchange(ref _lastActivity, Environment.TickCount64);
-                emptyWakeups = 0;
-                pipeEmpty = false;
-                var left = (int)moved;
-                while (left > 0)
-                {
-                    var sent = pipe.DrainTo(to, left);
-                    if (sent > 0)
-                    {
-                        left -= (int)sent;
-                        continue;
-                    }
-                    // The send buffer is full (or the socket failed): the runtime's async send waits for room, and
-                    // reports a failure exactly as the buffered copy would.
-                    spill ??= ArrayPool<byte>.Shared.Rent(SplicePipe.Capacity);
-                    var read = pipe.ReadInto(spill, left);
-                    if (read != left) throw new IOException("the splice pipe lost bytes");
-                    await to.SendAsync(spill.AsMemory(0, read), SocketFlags.None).ConfigureAwait(false);
-                    left = 0;
-                }
-                pipeEmpty = true;
-                if (moved < SplicePipe.Capacity)
-                {
-                    SplicePipe.Return(pipe);
-                    pipe = null;
-                    if (spill is not null) ArrayPool<byte>.Shared.Return(spill);
-                    spill = null;
-                }
-            }
-        }
-        catch (Exception e) when (IsRelayFailure(e))
-        {
-            Fail(from, to);
-        }
-        finally
-        {
-            if (pipe is not null)
-            {
-                // A pipe that may still hold another flow's bytes is never handed out again.
-                if (pipeEmpty) SplicePipe.Return(pipe);
-                else pipe.Close();
-            }
-            if (spill is not null) ArrayPool<byte>.Shared.Return(spill);
         }
     }
 

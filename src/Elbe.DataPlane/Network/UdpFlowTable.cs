@@ -11,7 +11,7 @@ namespace Elbe.DataPlane.Network;
 internal sealed class UdpFlowTable
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<SocketAddress, UdpFlow> _flows = [];
+    private readonly Dictionary<UdpClientKey, UdpFlow> _flows = [];
     private readonly LinkedList<UdpFlow> _recency = new();
 
     public UdpFlowTable(int capacity) => Capacity = capacity;
@@ -24,7 +24,7 @@ internal sealed class UdpFlowTable
     }
 
     /// <summary>The live flow of this client, moved to the recent end; null when there is none.</summary>
-    public UdpFlow? Find(SocketAddress client)
+    public UdpFlow? Find(UdpClientKey client)
     {
         lock (_gate)
         {
@@ -44,7 +44,7 @@ internal sealed class UdpFlowTable
         {
             UdpFlow? evicted = null;
             if (_flows.Count >= Capacity) evicted = RemoveOldest(long.MaxValue);
-            _flows[flow.Client] = flow;
+            _flows[flow.Key] = flow;
             flow.Node = _recency.AddFirst(flow);
             return evicted;
         }
@@ -81,7 +81,7 @@ internal sealed class UdpFlowTable
                 if (condition(flow)) removed.Add(flow);
             foreach (var flow in removed)
             {
-                _flows.Remove(flow.Client);
+                _flows.Remove(flow.Key);
                 _recency.Remove(flow.Node!);
             }
         }
@@ -92,7 +92,7 @@ internal sealed class UdpFlowTable
     {
         lock (_gate)
         {
-            if (!_flows.Remove(flow.Client)) return;
+            if (!_flows.Remove(flow.Key)) return;
             _recency.Remove(flow.Node!);
         }
     }
@@ -113,7 +113,7 @@ internal sealed class UdpFlowTable
             }
             if (flow.LastActivity >= cutoffTicks) return null;
             _recency.Remove(last);
-            _flows.Remove(flow.Client);
+            _flows.Remove(flow.Key);
             return flow;
         }
         return null;

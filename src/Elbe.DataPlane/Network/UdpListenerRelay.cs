@@ -1,8 +1,9 @@
-using System.Buffers;
 using System.Net;
-using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Elbe.DataPlane.Network.EventLoop;
 using Elbe.Routing.Flows;
 using Microsoft.Extensions.Logging;
+using static Elbe.DataPlane.Network.EventLoop.Libc;
 
 namespace Elbe.DataPlane.Network;
 
@@ -10,28 +11,28 @@ namespace Elbe.DataPlane.Network;
 /// A UDP listener of a Network Load Balancer on every node address. Datagrams are keyed by their 5-tuple into
 /// a bounded <see cref="UdpFlowTable"/> per node; a new flow picks its target by flow hash and gets a connected
 /// socket toward it, whose answers go back to the client from the node address. Flows end after the UDP idle
-/// timeout (120 s on NLB). The receive path reuses one buffer and one address per node socket: a datagram of
-/// a known flow allocates nothing.
+/// timeout (120 s on NLB). All of a listener's sockets live on one <see cref="RelayLoop"/> (datagrams of one flow
+/// stay in order), read through the loop's scratch buffer with plain system calls: a datagram of a known flow
+/// allocates nothing.
 /// </summary>
 public sealed class UdpListenerRelay : IAsyncDisposable
 {
-    private const int MaxDatagram = 65_536;
+    /// <summary>Datagrams per wake-up of a socket, so one busy socket cannot keep the loop from the others.</summary>
+    private const int Batch = 64;
+    private static int nextLoop;
 
-    private readonly NodeSocket[] _nodes;
-    private readonly Task[] _receiveLoops;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Timer _sweep;
-    private readonly ILogger _logger;
+    private readonly UdpNodeSocket[] _nodes;
+    private readonly RelayLoop _loop;
     private volatile NetworkListenerSnapshot _snapshot;
     private int _loggedPreservationFailure;
+    private int _disposed;
 
-    private UdpListenerRelay(NodeSocket[] nodes, NetworkListenerSnapshot snapshot, ILogger logger)
+    private UdpListenerRelay(IReadOnlyList<(int Fd, IPEndPoint Endpoint)> sockets, int flowCapacity, NetworkListenerSnapshot snapshot, ILogger logger)
     {
-        _nodes = nodes;
+        _nodes = [.. sockets.Select(s => new UdpNodeSocket(s.Fd, s.Endpoint, new UdpFlowTable(flowCapacity), this))];
         _snapshot = snapshot;
-        _logger = logger;
-        _receiveLoops = [.. nodes.Select(n => Task.Run(() => ReceiveLoopAsync(n)))];
-        _sweep = new Timer(_ => Sweep(), null, SweepPeriod(snapshot.UdpIdleTimeout), SweepPeriod(snapshot.UdpIdleTimeout));
+        Logger = logger;
+        _loop = RelayLoop.All[(int)((uint)Interlocked.Increment(ref nextLoop) % (uint)RelayLoop.All.Count)];
     }
 
     public NetworkFlowCounters Counters { get; } = new();
@@ -39,162 +40,145 @@ public sealed class UdpListenerRelay : IAsyncDisposable
     /// <summary>Flows held now, over all node sockets.</summary>
     public int FlowCount => _nodes.Sum(n => n.Flows.Count);
 
+    internal ILogger Logger { get; }
+    internal NetworkListenerSnapshot Snapshot => _snapshot;
+
     /// <param name="flowCapacity">Flows each node socket holds before it evicts the one idle longest.</param>
     public static UdpListenerRelay Start(IReadOnlyList<IPAddress> addresses, int port, NetworkListenerSnapshot snapshot, int flowCapacity, ILogger logger)
     {
-        var nodes = new List<NodeSocket>(addresses.Count);
-        try
+        var sockets = new List<(int, IPEndPoint)>(addresses.Count);
+        Span<byte> address = stackalloc byte[NativeAddress.MaxLength];
+        foreach (var node in addresses)
         {
-            foreach (var address in addresses)
+            var length = NativeAddress.Write(node, port, address);
+            var fd = Socket(NativeAddress.Family(address), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+            if (fd < 0 || Bind(fd, ref address[0], length) != 0)
             {
-                var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-                nodes.Add(new NodeSocket(socket, new IPEndPoint(address, port), new UdpFlowTable(flowCapacity)));
-                socket.Bind(new IPEndPoint(address, port));
+                var errno = Errno;
+                if (fd >= 0) Close(fd);
+                foreach (var (opened, _) in sockets) Close(opened);
+                throw new IOException($"UDP {port}: {Marshal.GetPInvokeErrorMessage(errno)}");
             }
+            sockets.Add((fd, new IPEndPoint(node, port)));
         }
-        catch (SocketException e)
-        {
-            foreach (var node in nodes) node.Socket.Dispose();
-            throw new IOException($"UDP {port}: {e.Message}", e);
-        }
-        return new UdpListenerRelay([.. nodes], snapshot, logger);
+        var relay = new UdpListenerRelay(sockets, flowCapacity, snapshot, logger);
+        relay._loop.Post(l => l.Add(relay));
+        return relay;
     }
 
     public void Apply(NetworkListenerSnapshot snapshot) => _snapshot = snapshot;
 
-    private async Task ReceiveLoopAsync(NodeSocket node)
+    /// <summary>On the loop: starts watching the node sockets.</summary>
+    internal void Attach(RelayLoop loop)
     {
-        var buffer = GC.AllocateUninitializedArray<byte>(MaxDatagram, pinned: true);
-        var from = new SocketAddress(node.Socket.AddressFamily);
-        while (!_stop.IsCancellationRequested)
+        foreach (var node in _nodes)
         {
-            int received;
-            try
-            {
-                received = await node.Socket.ReceiveFromAsync(buffer, SocketFlags.None, from, _stop.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException)
-            {
-                continue;
-            }
-
-            var flow = node.Flows.Find(from) ?? NewFlow(node, from);
-            if (flow is null) continue;
-            try
-            {
-                await flow.Target.SendAsync(buffer.AsMemory(0, received), SocketFlags.None, _stop.Token).ConfigureAwait(false);
-            }
-            catch (SocketException)
-            {
-                // The target refused (ICMP unreachable) or the flow was just evicted: UDP drops, it does not report.
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
-            {
-                if (_stop.IsCancellationRequested) return;
-            }
+            node.Slot = loop.Watch(node.Fd, EPOLLIN, node);
+            if (node.Slot < 0) Logger.LogError("{Listener}: the UDP relay could not watch {Node}: errno {Errno}", Snapshot.Description, node.Endpoint, Errno);
         }
     }
 
-    private UdpFlow? NewFlow(NodeSocket node, SocketAddress from)
+    /// <summary>On the loop: stops watching and ends every flow.</summary>
+    internal void Detach()
+    {
+        foreach (var node in _nodes)
+        {
+            _loop.Unwatch(node.Slot);
+            foreach (var flow in node.Flows.RemoveAll()) End(flow);
+        }
+    }
+
+    /// <summary>Client datagrams on a node socket: each goes to its flow's target, a new flow's first one picks the target.</summary>
+    internal void Receive(UdpNodeSocket node)
+    {
+        var buffer = _loop.Scratch;
+        Span<byte> source = stackalloc byte[NativeAddress.MaxLength];
+        for (var i = 0; i < Batch; i++)
+        {
+            var length = NativeAddress.MaxLength;
+            var received = RecvFrom(node.Fd, ref buffer[0], (nuint)buffer.Length, 0, ref source[0], ref length);
+            if (received < 0)
+            {
+                if (Errno == EINTR) continue;
+                return;
+            }
+            var client = source[..length];
+            var key = UdpClientKey.Of(client);
+            var flow = node.Flows.Find(key) ?? NewFlow(node, key, client);
+            // A refused target (ICMP unreachable) or a full send buffer: UDP drops, it does not report.
+            if (flow is not null) Send(flow.Target, ref buffer[0], (nuint)received, MSG_NOSIGNAL);
+        }
+    }
+
+    /// <summary>The target's datagrams, sent on to the client from the node's address.</summary>
+    internal void Answer(UdpFlow flow)
+    {
+        var buffer = _loop.Scratch;
+        var client = flow.Client;
+        for (var i = 0; i < Batch; i++)
+        {
+            var received = Recv(flow.Target, ref buffer[0], (nuint)buffer.Length, 0);
+            if (received < 0)
+            {
+                // An ICMP error for an earlier datagram: the flow lives on.
+                if (Errno is EINTR or ECONNREFUSED) continue;
+                return;
+            }
+            flow.Touch();
+            SendTo(flow.Listener.Fd, ref buffer[0], (nuint)received, MSG_NOSIGNAL, ref client[0], client.Length);
+        }
+    }
+
+    private UdpFlow? NewFlow(UdpNodeSocket node, UdpClientKey key, ReadOnlySpan<byte> client)
     {
         var snapshot = _snapshot;
-        var client = (IPEndPoint)node.Endpoint.Create(from);
-        var picked = snapshot.Pick(FlowHash.Udp, client, node.Endpoint, 0);
-        if (picked is null || !IPAddress.TryParse(picked.Address, out var address))
+        var picked = snapshot.Pick(FlowHash.Udp, NativeAddress.AddressBytes(client), NativeAddress.Port(client), node.Endpoint, 0);
+        var targetAddress = picked is null ? [] : RelayLoop.AddressOf(picked);
+        if (picked is null || targetAddress.Length == 0)
         {
             Counters.TargetConnectFailed();
             return null;
         }
-        var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        try
+        var family = NativeAddress.Family(targetAddress);
+        var fd = Socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fd < 0)
         {
-            if (snapshot.GroupSettings.PreserveClientIp && client.AddressFamily == address.AddressFamily)
-                ClientIpPreservation.BindToClient(socket, client);
-            else if (node.Endpoint.AddressFamily == address.AddressFamily)
-                socket.Bind(new IPEndPoint(node.Endpoint.Address, 0));
-            socket.Connect(new IPEndPoint(address, picked.Port));
+            Counters.TargetConnectFailed();
+            return null;
         }
-        catch (SocketException e)
+        var preserve = snapshot.GroupSettings.PreserveClientIp && NativeAddress.Family(client) == family;
+        var error = preserve ? ClientIpPreservation.BindToClient(fd, client, client.Length) : RelayLoop.BindToNode(fd, node.Endpoint, family, stream: false);
+        if (error == 0 && Connect(fd, ref targetAddress[0], targetAddress.Length) != 0) error = Errno;
+        if (error != 0)
         {
-            if (snapshot.GroupSettings.PreserveClientIp && Interlocked.Exchange(ref _loggedPreservationFailure, 1) == 0)
-                _logger.LogError("{Listener}: preserve_client_ip.enabled is on but datagrams to {Target} cannot leave from the client's address {Client}: {Reason}",
-                    snapshot.Description, picked.Endpoint, client.Address, e.Message);
-            socket.Dispose();
+            if (preserve && Interlocked.Exchange(ref _loggedPreservationFailure, 1) == 0)
+                Logger.LogError("{Listener}: preserve_client_ip.enabled is on but datagrams to {Target} cannot leave from the client's address {Client}: {Reason}",
+                    snapshot.Description, picked.Endpoint, NativeAddress.ToEndPoint(client).Address, Marshal.GetPInvokeErrorMessage(error));
+            Close(fd);
             Counters.TargetConnectFailed();
             return null;
         }
 
-        var flow = new UdpFlow(new SocketAddress(from.Family, from.Size), socket, picked);
-        from.Buffer.Span[..from.Size].CopyTo(flow.Client.Buffer.Span);
+        var flow = new UdpFlow(key, client.ToArray(), fd, picked, node);
+        flow.Slot = _loop.Watch(fd, EPOLLIN, flow);
         if (node.Flows.Add(flow) is { } evicted)
         {
             Counters.Evicted();
             End(evicted);
         }
         Counters.FlowStarted();
-        _ = AnswerLoopAsync(node, flow);
         return flow;
-    }
-
-    /// <summary>Relays the target's datagrams to the client. Waits with a zero-byte peek, so an idle flow holds no buffer.</summary>
-    private async Task AnswerLoopAsync(NodeSocket node, UdpFlow flow)
-    {
-        try
-        {
-            while (true)
-            {
-                await flow.Target.ReceiveAsync(Memory<byte>.Empty, SocketFlags.Peek).ConfigureAwait(false);
-                var buffer = ArrayPool<byte>.Shared.Rent(MaxDatagram);
-                try
-                {
-                    // Drain what is queued with the one buffer before going back to waiting without one.
-                    do
-                    {
-                        var received = await flow.Target.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false);
-                        flow.Touch();
-                        await node.Socket.SendToAsync(buffer.AsMemory(0, received), SocketFlags.None, flow.Client).ConfigureAwait(false);
-                    } while (flow.Target.Available > 0);
-                }
-                catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.ConnectionReset)
-                {
-                    // An ICMP error for an earlier datagram; the flow lives on.
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                }
-            }
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            // The flow ended (idle, evicted, listener gone) and its socket with it.
-        }
     }
 
     private void End(UdpFlow flow)
     {
-        flow.Target.Dispose();
+        _loop.Unwatch(flow.Slot);
+        Close(flow.Target);
         Counters.FlowEnded();
     }
 
-    private void Sweep()
-    {
-        try
-        {
-            SweepFlows();
-        }
-        catch (Exception e)
-        {
-            // A timer callback that throws would end the process; one missed sweep is only late.
-            _logger.LogError(e, "UDP flow sweep failed");
-        }
-    }
-
-    private void SweepFlows()
+    /// <summary>On the loop: idle timeouts and connection termination.</summary>
+    internal void Sweep()
     {
         var snapshot = _snapshot;
         var cutoff = Environment.TickCount64 - (long)snapshot.UdpIdleTimeout.TotalMilliseconds;
@@ -213,19 +197,18 @@ public sealed class UdpListenerRelay : IAsyncDisposable
         }
     }
 
-    private static TimeSpan SweepPeriod(TimeSpan idleTimeout) =>
-        TimeSpan.FromMilliseconds(Math.Clamp(idleTimeout.TotalMilliseconds / 10, 50, 1000));
-
+    /// <summary>Stops relaying and ends every flow: a listener that is gone keeps none.</summary>
     public async ValueTask DisposeAsync()
     {
-        _stop.Cancel();
-        await _sweep.DisposeAsync().ConfigureAwait(false);
-        foreach (var node in _nodes) node.Socket.Dispose();
-        await Task.WhenAll(_receiveLoops).ConfigureAwait(false);
-        foreach (var node in _nodes)
-            foreach (var flow in node.Flows.RemoveAll()) End(flow);
-        _stop.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        var removed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _loop.Post(l =>
+        {
+            l.Remove(this);
+            removed.SetResult();
+        });
+        await removed.Task.ConfigureAwait(false);
+        // The loop no longer watches the sockets, so closing cannot free a number it still reads.
+        foreach (var node in _nodes) Close(node.Fd);
     }
-
-    private sealed record NodeSocket(Socket Socket, IPEndPoint Endpoint, UdpFlowTable Flows);
 }

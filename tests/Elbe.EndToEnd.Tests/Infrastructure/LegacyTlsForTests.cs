@@ -12,6 +12,6 @@ internal static class LegacyTlsForTests
 {
 #pragma warning disable CA2255 // A test assembly is the one place a module initializer is the right tool.
     [ModuleInitializer]
-    internal static void Enable() => LegacyTlsProtocols.Enable();
+    internal static void Enable() => ProcessTlsDefaults.Enable();
 #pragma warning restore CA2255
 }

@@ -4,8 +4,8 @@ using Elbe.EndToEnd.Tests.Infrastructure;
 namespace Elbe.EndToEnd.Tests.Network;
 
 /// <summary>
-/// Megabytes through one relayed flow, both ways at once: the relay's bulk path (splice on Linux, with its
-/// fallback to a buffered send whenever a socket's send buffer is full) must neither lose, repeat nor reorder a byte.
+/// Megabytes through one relayed flow, both ways at once: the relay's bulk path (whole-buffer reads, and bytes held
+/// back whenever a socket's send buffer is full) must neither lose, repeat nor reorder a byte.
 /// </summary>
 public class TcpBulkTransferTests
 {
@@ -36,9 +36,40 @@ public class TcpBulkTransferTests
         Assert.False(connection.ResetByPeer);
     }
 
+    [Fact]
+    public async Task A_slow_reading_client_gets_every_byte_in_order_while_the_relay_holds_back_what_it_cannot_send()
+    {
+        await using var target = TcpEchoTarget.Start("a");
+        await using var harness = await ElbeHarness.StartAsync(new NlbTemplate().WithTargets(target.Port).ToString());
+        await harness.WaitForHealthyAsync(NlbTemplate.TargetGroup, target.Port);
+        await using var client = await NlbClient.ConnectAsync(harness.NodeAddress(NlbTemplate.LoadBalancer), NlbTemplate.ListenerPort);
+        client.Socket.ReceiveBufferSize = 64 * 1024;
+
+        var sent = new byte[Size / 4];
+        new Random(7).NextBytes(sent);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var sending = SendThenFinishAsync(client.Socket, sent, timeout.Token);
+        // Small reads with pauses: the client's receive buffer stays full, so the relay meets a full send buffer
+        // toward it again and again and must hold bytes back, stop reading the target, and go on when there is room.
+        var received = new byte[sent.Length + 1];
+        var filled = 0;
+        for (var reads = 0; filled < received.Length && reads < received.Length; reads++)
+        {
+            var read = await client.Socket.ReceiveAsync(received.AsMemory(filled, Math.Min(2048, received.Length - filled)), SocketFlags.None, timeout.Token);
+            if (read == 0) break;
+            filled += read;
+            if (reads % 16 == 0) await Task.Delay(1, timeout.Token);
+        }
+        await sending;
+
+        Assert.Equal(sent.Length, filled);
+        Assert.True(sent.AsSpan().SequenceEqual(received.AsSpan(0, filled)), $"the echo differs first at byte {sent.AsSpan().CommonPrefixLength(received.AsSpan(0, filled))}");
+        Assert.True(Assert.Single(target.DataConnections).ClosedByPeer);
+    }
+
     private static async Task SendThenFinishAsync(Socket socket, byte[] bytes, CancellationToken cancellationToken)
     {
-        // Uneven pieces, so the relay sees partial reads and partial pipe drains, not only whole 64 KiB chunks.
+        // Uneven pieces, so the relay sees partial reads and partial sends, not only whole 64 KiB chunks.
         var offset = 0;
         for (var piece = 1; offset < bytes.Length; piece++)
         {

@@ -161,6 +161,25 @@ public class TcpFlowLifecycleTests
     }
 
     [Fact]
+    public async Task Listener_moved_to_another_port_resets_its_open_flows_and_accepts_on_the_new_port()
+    {
+        await using var target = TcpEchoTarget.Start("t");
+        var template = new NlbTemplate().WithTargets(target.Port);
+        await using var harness = await ElbeHarness.StartAsync(template.ToString());
+        await harness.WaitForHealthyAsync(NlbTemplate.TargetGroup, target.Port);
+        var node = harness.NodeAddress(NlbTemplate.LoadBalancer);
+        await using var client = await NlbClient.ConnectAsync(node, NlbTemplate.ListenerPort);
+        Assert.Equal("before", await client.EchoAsync("before"));
+
+        // The relay's loops stop watching the old socket and reset the flows it accepted, on their own threads.
+        await harness.ReloadAsync((template with { Port = NlbTemplate.ListenerPort + 1 }).ToString());
+        Assert.Equal(SocketError.ConnectionReset, await client.ReadToEndAsync());
+        await using var moved = await NlbClient.ConnectAsync(node, NlbTemplate.ListenerPort + 1);
+        Assert.Equal("after", await moved.EchoAsync("after"));
+        await Assert.ThrowsAnyAsync<SocketException>(() => NlbClient.ConnectAsync(node, NlbTemplate.ListenerPort));
+    }
+
+    [Fact]
     public async Task Idle_timeout_forgets_the_flow_silently_and_resets_whichever_side_speaks_next()
     {
         await using var target = TcpEchoTarget.Start("t");

@@ -32,8 +32,10 @@ public sealed class ListenerTls
     private readonly NegotiationPolicy _policy;
     private readonly List<SslApplicationProtocol> _alpn;
     private readonly TrustStoreVerifier? _verifier;
-    // Without mutual TLS nothing in the options depends on the connection: one per certificate, shared.
+    // Without mutual TLS nothing in the options depends on the connection: one per certificate, shared; and one
+    // per certificate for clients that offer TLS 1.3, which share a cached SSL_CTX under any TLS 1.3 policy.
     private readonly SslServerAuthenticationOptions[] _sharedOptions;
+    private readonly SslServerAuthenticationOptions[] _tls13Options;
 
     private ListenerTls(ServerCertificate[] certificates, NegotiationPolicy policy, bool http2, ClientCertificateMode mode, TrustStoreVerifier? verifier, bool advertiseCaNames)
     {
@@ -48,7 +50,10 @@ public sealed class ListenerTls
         _contexts = advertiseCaNames && verifier is not null
             ? [.. certificates.Select(c => c.WithAdvertisedAuthorities(verifier.Authorities))]
             : [.. certificates.Select(c => c.Context)];
-        _sharedOptions = [.. _contexts.Select(Options)];
+        _sharedOptions = [.. _contexts.Select(c => Options(c, policy.ServerCipherSuites))];
+        _tls13Options = policy.Tls13ServerCipherSuites == policy.ServerCipherSuites
+            ? _sharedOptions
+            : [.. _contexts.Select(c => Options(c, policy.Tls13ServerCipherSuites))];
     }
 
     private readonly SslStreamCertificateContext[] _contexts;
@@ -93,13 +98,12 @@ public sealed class ListenerTls
     /// <summary>Kestrel's per-connection callback: the options for this handshake.</summary>
     public ValueTask<SslServerAuthenticationOptions> OptionsFor(TlsHandshakeCallbackContext context)
     {
-        var support = context.Connection.Items.TryGetValue(ClientHelloSniffer.ItemsKey, out var item) && item is ClientHello hello
-            ? hello.KeySupport
-            : ClientKeySupport.Any;
-        var index = _selector.Select(context.ClientHelloInfo.ServerName, support);
-        if (Mode == ClientCertificateMode.Off) return ValueTask.FromResult(_sharedOptions[index]);
+        var hello = context.Connection.Items.TryGetValue(ClientHelloSniffer.ItemsKey, out var item) ? item as ClientHello : null;
+        var index = _selector.Select(context.ClientHelloInfo.ServerName, hello?.KeySupport ?? ClientKeySupport.Any);
+        // ClientHelloInfo.SslProtocols does not show a TLS 1.3 offer (supported_versions); the sniffer's parse does.
+        if (Mode == ClientCertificateMode.Off) return ValueTask.FromResult(hello is { OffersTls13: true } ? _tls13Options[index] : _sharedOptions[index]);
 
-        var options = Options(_contexts[index]);
+        var options = Options(_contexts[index], _policy.ServerCipherSuites);
         options.ClientCertificateRequired = true;
         // ALB resumes no sessions with mutual TLS: every connection shows its certificate (and is verified) again.
         options.AllowTlsResume = false;
@@ -108,11 +112,11 @@ public sealed class ListenerTls
         return ValueTask.FromResult(options);
     }
 
-    private SslServerAuthenticationOptions Options(SslStreamCertificateContext context) => new()
+    private SslServerAuthenticationOptions Options(SslStreamCertificateContext context, CipherSuitesPolicy? cipherSuites) => new()
     {
         ServerCertificateContext = context,
         EnabledSslProtocols = _policy.Protocols,
-        CipherSuitesPolicy = _policy.CipherSuites,
+        CipherSuitesPolicy = cipherSuites,
         ApplicationProtocols = _alpn,
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
         AllowRenegotiation = false,

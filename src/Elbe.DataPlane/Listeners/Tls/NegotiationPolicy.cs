@@ -26,11 +26,27 @@ public sealed class NegotiationPolicy
         Protocols = policy.Protocols.Aggregate(SslProtocols.None, (all, name) => all | ProtocolOf(name));
         // Windows' TLS stack takes no per-connection cipher list; there the platform's own list applies.
         CipherSuites = OperatingSystem.IsWindows() ? null : new CipherSuitesPolicy(policy.Ciphers.Select(c => c.Suite));
+        ServerCipherSuites = ProcessTlsDefaults.Matches(policy) ? null : CipherSuites;
+        Tls13ServerCipherSuites = ProcessTlsDefaults.MatchesTls13(policy) ? null : ServerCipherSuites;
     }
 
     public string Name { get; }
     public SslProtocols Protocols { get; }
     public CipherSuitesPolicy? CipherSuites { get; }
+
+    /// <summary>
+    /// What a listener's handshakes name: null when the process's OpenSSL defaults already are this policy's
+    /// ciphers (<see cref="ProcessTlsDefaults"/>), so that handshakes share a cached SSL_CTX and resume sessions.
+    /// </summary>
+    public CipherSuitesPolicy? ServerCipherSuites { get; }
+
+    /// <summary>
+    /// <see cref="ServerCipherSuites"/> for a client that offers TLS 1.3: null for every policy that allows TLS 1.3
+    /// (they all list OpenSSL's TLS 1.3 suites in the same order). OpenSSL settles the version before the cipher,
+    /// and answers a ClientHello offering TLS 1.3 in TLS 1.3 when the protocols allow it (or refuses it), so such
+    /// a handshake never reaches the TLS 1.2 list where the policy and the process default differ.
+    /// </summary>
+    public CipherSuitesPolicy? Tls13ServerCipherSuites { get; }
 
     /// <summary>The listener's policy; an unknown name (the validator refuses those) falls back to the default.</summary>
     public static NegotiationPolicy For(string? policyName)

@@ -1,0 +1,7 @@
+namespace Elbe.DataPlane.Network.EventLoop;
+
+/// <summary>A socket a <see cref="RelayLoop"/> watches besides its TCP flows and listeners (a UDP relay's), told when it is ready.</summary>
+internal interface IReadiness
+{
+    void OnReady(uint events);
+}

@@ -1,0 +1,394 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Elbe.Routing.Flows;
+using Elbe.Routing.Targets;
+using Microsoft.Extensions.Logging;
+using static Elbe.DataPlane.Network.EventLoop.Libc;
+
+namespace Elbe.DataPlane.Network.EventLoop;
+
+/// <summary>
+/// One thread with its own edge-triggered epoll instance, relaying the TCP flows it accepted, the way HAProxy's
+/// threads work. There is one loop per CPU for the whole process; every TCP listener's sockets are in every
+/// loop's set (EPOLLEXCLUSIVE, so a new connection wakes one loop), and a flow stays on the loop that accepted it,
+/// so nothing about a flow is shared between threads. Other threads talk to a loop only by posting commands,
+/// woken with an eventfd.
+/// </summary>
+/// <remarks>
+/// Hand-written on the system calls because System.Net.Sockets' per-operation async dispatch (one epoll thread
+/// handing every readiness to the thread pool, a SocketAsyncContext per socket, an async state machine per
+/// operation) was the measured ceiling of the relay at about 0.7x HAProxy's TCP mode, whatever the relay did
+/// (bench/RESULTS.md, NLB); no maintained .NET library offers an epoll relay.
+/// </remarks>
+internal sealed class RelayLoop
+{
+    private const int MaxEvents = 256;
+    /// <summary>Accepts per listener wake-up, so one busy listener cannot keep a loop from its flows.</summary>
+    private const int AcceptBatch = 64;
+    private const int KindShift = 62;
+    private const ulong FlowKind = 0, ListenerKind = 1, WakeKind = 2, WatchedKind = 3;
+    private const ulong IndexMask = (1UL << KindShift) - 1;
+
+    private static readonly Lazy<RelayLoop[]> Loops = new(() => [.. Enumerable.Range(0, Environment.ProcessorCount).Select(i => new RelayLoop(i))]);
+    /// <summary>Each target's sockaddr, encoded once: the hot path connects by it without parsing.</summary>
+    private static readonly ConditionalWeakTable<TargetState, byte[]> TargetAddresses = new();
+
+    private readonly int _epoll;
+    private readonly int _wake;
+    private readonly byte[] _events = new byte[MaxEvents * EpollEventSize];
+    private readonly ConcurrentQueue<Action<RelayLoop>> _commands = new();
+    private readonly List<(TcpListenerRelay Relay, NodeListener Listener)?> _listeners = [];
+    private readonly Stack<int> _freeSlots = new();
+    private readonly List<int> _releasedSlots = [];
+    private readonly List<IReadiness?> _watched = [];
+    private readonly Stack<int> _freeWatched = new();
+    private readonly List<int> _releasedWatched = [];
+    private readonly List<UdpListenerRelay> _udpRelays = [];
+    private RelayFlow?[] _flows = new RelayFlow?[64];
+    private int _flowCount;
+    private long _lastSweep;
+
+    private RelayLoop(int index)
+    {
+        _epoll = EpollCreate1(EPOLL_CLOEXEC);
+        _wake = EventFd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+        if (_epoll < 0 || _wake < 0 || !EpollAdd(_epoll, _wake, EPOLLIN, WakeKind << KindShift))
+            throw new IOException($"the TCP relay's event loop could not start: errno {Errno}");
+        for (var slot = _flows.Length - 1; slot >= 0; slot--) _freeSlots.Push(slot);
+        Now = _lastSweep = Environment.TickCount64;
+        new Thread(Run) { IsBackground = true, Name = $"elbe tcp relay {index}" }.Start();
+    }
+
+    public static IReadOnlyList<RelayLoop> All => Loops.Value;
+
+    /// <summary>The loop's clock (Environment.TickCount64), read once per wake-up.</summary>
+    public long Now { get; private set; }
+
+    /// <summary>Where every flow of this loop reads into before it sends: one buffer for all of them.</summary>
+    public byte[] Scratch { get; } = new byte[64 * 1024];
+
+    /// <summary>Runs <paramref name="command"/> on the loop's thread, soon.</summary>
+    public void Post(Action<RelayLoop> command)
+    {
+        _commands.Enqueue(command);
+        Span<byte> one = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(one, 1);
+        Write(_wake, ref one[0], 8);
+    }
+
+    /// <summary>Starts accepting on the relay's sockets.</summary>
+    public void Add(TcpListenerRelay relay)
+    {
+        foreach (var listener in relay.Listeners)
+        {
+            var index = _listeners.IndexOf(null);
+            if (index < 0)
+            {
+                index = _listeners.Count;
+                _listeners.Add(null);
+            }
+            _listeners[index] = (relay, listener);
+            // Level-triggered: a loop takes a batch of connections per wake-up and is woken again for the rest.
+            if (!EpollAdd(_epoll, listener.Fd, EPOLLIN | EPOLLEXCLUSIVE, ListenerKind << KindShift | (uint)index))
+                relay.Logger.LogError("{Listener}: the TCP relay could not watch {Node}: errno {Errno}", relay.Snapshot.Description, listener.Node, Errno);
+        }
+    }
+
+    /// <summary>Stops accepting on the relay's sockets and resets every flow it still has here.</summary>
+    public void Remove(TcpListenerRelay relay)
+    {
+        for (var i = 0; i < _listeners.Count; i++)
+        {
+            if (_listeners[i] is not { } entry || entry.Relay != relay) continue;
+            EpollDelete(_epoll, entry.Listener.Fd);
+            _listeners[i] = null;
+        }
+        foreach (var flow in _flows)
+            if (flow is not null && flow.Relay == relay) flow.Terminate();
+        FreeReleasedSlots();
+    }
+
+    /// <summary>Starts relaying the UDP listener's datagrams on this loop.</summary>
+    public void Add(UdpListenerRelay relay)
+    {
+        _udpRelays.Add(relay);
+        relay.Attach(this);
+    }
+
+    /// <summary>Stops relaying the UDP listener here and ends its flows.</summary>
+    public void Remove(UdpListenerRelay relay)
+    {
+        if (_udpRelays.Remove(relay)) relay.Detach();
+        FreeReleasedSlots();
+    }
+
+    /// <summary>Reports <paramref name="fd"/>'s readiness (level-triggered) to <paramref name="watched"/>; the slot to <see cref="Unwatch"/> it by, or -1.</summary>
+    public int Watch(int fd, uint events, IReadiness watched)
+    {
+        if (!_freeWatched.TryPop(out var slot))
+        {
+            slot = _watched.Count;
+            _watched.Add(null);
+        }
+        _watched[slot] = watched;
+        if (EpollAdd(_epoll, fd, events, WatchedKind << KindShift | (uint)slot)) return slot;
+        _watched[slot] = null;
+        _freeWatched.Push(slot);
+        return -1;
+    }
+
+    /// <summary>No more reports for the slot; the caller closes the descriptor.</summary>
+    public void Unwatch(int slot)
+    {
+        if (slot < 0) return;
+        _watched[slot] = null;
+        _releasedWatched.Add(slot);
+    }
+
+    /// <summary>A flow that ended; its slot is reused only after the current batch of events, which may still name it.</summary>
+    public void Remove(RelayFlow flow) => _releasedSlots.Add(flow.Slot);
+
+    private void Run()
+    {
+        while (true)
+        {
+            var count = EpollWait(_epoll, ref _events[0], MaxEvents, SweepPeriodMs());
+            Now = Environment.TickCount64;
+            for (var i = 0; i < count; i++)
+            {
+                var entry = _events.AsSpan(i * EpollEventSize, EpollEventSize);
+                var events = BinaryPrimitives.ReadUInt32LittleEndian(entry);
+                var data = BinaryPrimitives.ReadUInt64LittleEndian(entry[EpollDataOffset..]);
+                Dispatch(events, data);
+            }
+            FreeReleasedSlots();
+            if (!_commands.IsEmpty) RunCommands();
+            if (Now - _lastSweep >= SweepPeriodMs()) Sweep();
+        }
+    }
+
+    private void Dispatch(uint events, ulong data)
+    {
+        var index = (int)(data & IndexMask);
+        switch (data >> KindShift)
+        {
+            case FlowKind:
+                // A flow's two sockets share its slot; the low bit says which one this is.
+                if (_flows[index >> 1] is not { IsDone: false } flow) return;
+                try
+                {
+                    flow.OnEvent(fromTarget: (data & 1) != 0, events);
+                }
+                catch (Exception e)
+                {
+                    // A bug must not stop the loop: it would stop every flow it holds.
+                    flow.Relay.Logger.LogError(e, "{Listener}: TCP flow failed", flow.Relay.Snapshot.Description);
+                    flow.Terminate();
+                }
+                break;
+            case ListenerKind:
+                if (_listeners[index] is { } listener) Accept(listener.Relay, listener.Listener);
+                break;
+            case WatchedKind:
+                _watched[index]?.OnReady(events);
+                break;
+            case WakeKind:
+                Span<byte> counter = stackalloc byte[8];
+                Read(_wake, ref counter[0], 8);
+                break;
+        }
+    }
+
+    private void Accept(TcpListenerRelay relay, NodeListener listener)
+    {
+        Span<byte> client = stackalloc byte[NativeAddress.MaxLength];
+        for (var i = 0; i < AcceptBatch; i++)
+        {
+            var length = NativeAddress.MaxLength;
+            var fd = Accept4(listener.Fd, ref client[0], ref length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+            if (fd < 0)
+            {
+                // Another loop took it, or a connection aborted before it was accepted; out of descriptors waits.
+                if (Errno is EINTR or ECONNABORTED) continue;
+                return;
+            }
+            try
+            {
+                Start(relay, listener, fd, client[..length]);
+            }
+            catch (Exception e)
+            {
+                relay.Logger.LogError(e, "{Listener}: a new TCP flow failed", relay.Snapshot.Description);
+                CloseWithReset(fd);
+            }
+        }
+    }
+
+    private void Start(TcpListenerRelay relay, NodeListener listener, int client, ReadOnlySpan<byte> clientAddress)
+    {
+        var snapshot = relay.Snapshot;
+        SetInt(client, IPPROTO_TCP, TCP_NODELAY, 1);
+        var node = listener.Node;
+        if (listener.IsWildcard) node = LocalEndPoint(client) ?? node;
+        var picked = snapshot.Pick(FlowHash.Tcp, NativeAddress.AddressBytes(clientAddress), NativeAddress.Port(clientAddress), node, (ulong)Random.Shared.NextInt64());
+        var targetAddress = picked is null ? [] : AddressOf(picked);
+        if (picked is null || targetAddress.Length == 0)
+        {
+            Refuse(relay, client);
+            return;
+        }
+        var targetFamily = NativeAddress.Family(targetAddress);
+        var target = Socket(targetFamily, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (target < 0)
+        {
+            Refuse(relay, client);
+            return;
+        }
+        SetInt(target, IPPROTO_TCP, TCP_NODELAY, 1);
+        var preserve = snapshot.GroupSettings.PreserveClientIp && NativeAddress.Family(clientAddress) == targetFamily;
+        var error = preserve ? ClientIpPreservation.BindToClient(target, clientAddress, clientAddress.Length) : BindToNode(target, node, targetFamily);
+        if (error == 0 && Connect(target, ref targetAddress[0], targetAddress.Length) != 0 && Errno != EINPROGRESS) error = Errno;
+        if (error != 0)
+        {
+            if (preserve && error is EACCES or EPERM or EADDRNOTAVAIL) relay.PreservationFailed(picked, clientAddress, error);
+            Close(target);
+            Refuse(relay, client);
+            return;
+        }
+        var flow = new RelayFlow(this, relay, client, target, picked, node.Address);
+        if (snapshot.GroupSettings.ProxyProtocolV2) flow.SendFirst(relay.ProxyHeader(NativeAddress.ToEndPoint(clientAddress), node, Scratch));
+        var slot = Track(flow);
+        // Readiness to write on the target is how a non-blocking connect reports that it is done.
+        const uint Watched = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+        if (!EpollAdd(_epoll, client, Watched, FlowKind << KindShift | (ulong)(uint)slot << 1)
+            || !EpollAdd(_epoll, target, Watched, FlowKind << KindShift | (ulong)(uint)slot << 1 | 1))
+            flow.Terminate();
+    }
+
+    /// <summary>The target's sockaddr; empty when its address does not parse.</summary>
+    public static byte[] AddressOf(TargetState target) => TargetAddresses.GetValue(target, static t => NativeAddress.Of(t.Address, t.Port));
+
+    /// <summary>No target, or it could not be reached: the client is reset.</summary>
+    private static void Refuse(TcpListenerRelay relay, int client)
+    {
+        relay.Counters.TargetConnectFailed();
+        relay.Counters.ResetSent();
+        CloseWithReset(client);
+    }
+
+    /// <summary>
+    /// Without client IP preservation the target sees the node's address, as it sees the NLB's private IP. The port
+    /// is left to connect (IP_BIND_ADDRESS_NO_PORT), which can then share ports between targets; a UDP socket gets one now.
+    /// </summary>
+    public static int BindToNode(int target, System.Net.IPEndPoint node, int family, bool stream = true)
+    {
+        Span<byte> address = stackalloc byte[NativeAddress.MaxLength];
+        var length = NativeAddress.Write(node.Address, 0, address);
+        if (NativeAddress.Family(address) != family) return 0;
+        if (stream) SetInt(target, SOL_IP, IP_BIND_ADDRESS_NO_PORT, 1);
+        return Bind(target, ref address[0], length) == 0 ? 0 : Errno;
+    }
+
+    private static System.Net.IPEndPoint? LocalEndPoint(int fd)
+    {
+        Span<byte> address = stackalloc byte[NativeAddress.MaxLength];
+        var length = NativeAddress.MaxLength;
+        return GetSockName(fd, ref address[0], ref length) == 0 ? NativeAddress.ToEndPoint(address) : null;
+    }
+
+    private int Track(RelayFlow flow)
+    {
+        if (_freeSlots.Count == 0)
+        {
+            var grown = new RelayFlow?[_flows.Length * 2];
+            _flows.CopyTo(grown, 0);
+            for (var slot = grown.Length - 1; slot >= _flows.Length; slot--) _freeSlots.Push(slot);
+            _flows = grown;
+        }
+        var index = _freeSlots.Pop();
+        _flows[index] = flow;
+        flow.Slot = index;
+        _flowCount++;
+        return index;
+    }
+
+    private void FreeReleasedSlots()
+    {
+        foreach (var slot in _releasedSlots)
+        {
+            _flows[slot] = null;
+            _freeSlots.Push(slot);
+            _flowCount--;
+        }
+        _releasedSlots.Clear();
+        foreach (var slot in _releasedWatched) _freeWatched.Push(slot);
+        _releasedWatched.Clear();
+    }
+
+    private void RunCommands()
+    {
+        while (_commands.TryDequeue(out var command))
+        {
+            try
+            {
+                command(this);
+            }
+            catch (Exception e)
+            {
+                // Commands are the loop's own code; one that throws must not end the loop.
+                Console.Error.WriteLine($"TCP relay loop command failed: {e}");
+            }
+        }
+    }
+
+    private void Sweep()
+    {
+        _lastSweep = Now;
+        foreach (var relay in _udpRelays)
+        {
+            try
+            {
+                relay.Sweep();
+            }
+            catch (Exception e)
+            {
+                // One missed sweep is only late; a loop that ends stops every flow it holds.
+                relay.Logger.LogError(e, "UDP flow sweep failed");
+            }
+        }
+        if (_flowCount == 0) return;
+        foreach (var flow in _flows)
+        {
+            if (flow is null || flow.IsDone) continue;
+            try
+            {
+                flow.Sweep(Now);
+            }
+            catch (Exception e)
+            {
+                flow.Relay.Logger.LogError(e, "{Listener}: TCP flow check failed", flow.Relay.Snapshot.Description);
+                flow.Terminate();
+            }
+        }
+        FreeReleasedSlots();
+    }
+
+    /// <summary>A tenth of the shortest idle timeout of the listeners here, 50 ms to 1 s; forever with none.</summary>
+    private int SweepPeriodMs()
+    {
+        var period = -1;
+        foreach (var entry in _listeners)
+        {
+            if (entry is not { } listener) continue;
+            var ms = (int)Math.Clamp(listener.Relay.Snapshot.TcpIdleTimeout.TotalMilliseconds / 10, 50, 1000);
+            if (period < 0 || ms < period) period = ms;
+        }
+        foreach (var relay in _udpRelays)
+        {
+            var ms = (int)Math.Clamp(relay.Snapshot.UdpIdleTimeout.TotalMilliseconds / 10, 50, 1000);
+            if (period < 0 || ms < period) period = ms;
+        }
+        return period < 0 && _flowCount > 0 ? 1000 : period;
+    }
+}
