@@ -9,6 +9,7 @@ public sealed class ConnectionActivity
 {
     private volatile bool _inRequest;
     private volatile bool _lastRequestHadBody;
+    private volatile bool _requestArriving;
     private int _requests;
 
     public long OpenedAtTicks { get; } = Environment.TickCount64;
@@ -17,10 +18,17 @@ public sealed class ConnectionActivity
     public bool InRequest => _inRequest;
 
     /// <summary>
-    /// No request in the application, and Kestrel is not draining a request body it may still be reading after
-    /// the response (only known for requests that had none: such a connection waits for its next bodyless request).
+    /// No request in the application, none partly received (Kestrel consumes header lines as it parses them, so
+    /// an empty input buffer does not tell), and Kestrel is not draining a request body it may still be reading
+    /// after the response (only known for requests that had none: such a connection waits for its next bodyless request).
     /// </summary>
-    public bool BetweenRequests => !_inRequest && !_lastRequestHadBody;
+    public bool BetweenRequests => !_inRequest && !_requestArriving && !_lastRequestHadBody;
+
+    /// <summary>Bytes reached Kestrel since the last response completed: a request is on its way in.</summary>
+    public void BytesArrived()
+    {
+        if (!_requestArriving) _requestArriving = true;
+    }
 
     public void RequestStarted(bool canHaveBody)
     {
@@ -33,7 +41,9 @@ public sealed class ConnectionActivity
 
     public static Task RequestCompleted(object state)
     {
-        ((ConnectionActivity)state)._inRequest = false;
+        var activity = (ConnectionActivity)state;
+        activity._requestArriving = false;
+        activity._inRequest = false;
         return Task.CompletedTask;
     }
 }

@@ -136,6 +136,19 @@ public sealed class IdleConnectionDetachTests
     }
 
     [Fact]
+    public async Task A_request_stopped_halfway_through_its_headers_is_not_detached_and_gets_408_at_the_idle_timeout()
+    {
+        // Kestrel consumes complete header lines as it goes, so its input is empty while the request is half in.
+        await using var listener = await IdleListener.StartAsync(TimeSpan.FromSeconds(3));
+        await using var client = await listener.ConnectAsync();
+        AssertOk(await client.ExchangeAsync(KeptAliveClient.Get()));
+        await client.SendAsync("GET /half HTTP/1.1\r\nHost: idle.test\r\n");
+        var timedOut = await client.ReadResponseAsync();
+        AssertLoadBalancerPage(timedOut, 408);
+        Assert.Equal(0, listener.Host.Detached.Total);
+    }
+
+    [Fact]
     public async Task A_malformed_request_on_a_detached_connection_gets_the_load_balancers_400_page()
     {
         await using var listener = await IdleListener.StartAsync(TimeSpan.FromSeconds(60));

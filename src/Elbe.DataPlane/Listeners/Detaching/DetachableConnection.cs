@@ -50,7 +50,7 @@ public sealed class DetachableConnection : ConnectionContext, IDuplexPipe, IFeat
         _runtime = runtime;
         _detached = detached;
         _rejections = rejections;
-        _input = new DetachableReader(transport.Transport.Input);
+        _input = new DetachableReader(transport.Transport.Input, _activity);
         _output = new RejectionRewritingWriter(transport.Transport.Output, _activity, rejections, transport.ConnectionId);
     }
 

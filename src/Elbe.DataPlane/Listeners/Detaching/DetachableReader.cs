@@ -16,7 +16,7 @@ namespace Elbe.DataPlane.Listeners.Detaching;
 /// nothing arrived; with bytes it is a normal read, and with neither it is silently read again. Cancels Kestrel
 /// itself asks for (keep-alive timeout, server stop, request headers timeout) reach it unchanged.
 /// </remarks>
-public sealed class DetachableReader(PipeReader transport) : PipeReader
+public sealed class DetachableReader(PipeReader transport, ConnectionActivity activity) : PipeReader
 {
     // Busy: Kestrel holds a result or parses; Waiting: a read with everything before it consumed, the only state
     // a detach starts from; Detaching: our cancel is on its way; Detached: Kestrel was told the input ended.
@@ -132,6 +132,7 @@ public sealed class DetachableReader(PipeReader transport) : PipeReader
     private ReadResult Deliver(ReadResult result)
     {
         Volatile.Write(ref _state, Busy);
+        if (!result.Buffer.IsEmpty) activity.BytesArrived();
         _delivered = result.Buffer;
         return result;
     }
