@@ -35,14 +35,14 @@ public sealed class ListenerHost : IAsyncDisposable
     public int Port => Runtime.Current.Listener.Port;
     /// <summary>HTTP or HTTPS as started: a listener changing protocol needs a new server, not a new snapshot.</summary>
     public string Protocol { get; private init; } = "";
-    /// <summary>Its HTTP/1.1 client connections idle without Kestrel's HTTP state.</summary>
-    public DetachedConnections Detached { get; private init; } = new();
+    /// <summary>Its HTTP/1.1 client connections, and those idle without Kestrel's HTTP state.</summary>
+    public IdleConnectionSweep IdleConnections { get; private init; } = null!;
 
     public static async Task<ListenerHost> StartAsync(IReadOnlyList<IPAddress> addresses, ListenerRuntime runtime, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         var rejections = new KestrelRejectionReasons();
-        var detached = new DetachedConnections();
+        var sweep = new IdleConnectionSweep();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(rejections);
         builder.Logging.AddFilter<KestrelRejectionReasons>("Microsoft.AspNetCore.Server.Kestrel.BadRequests", LogLevel.Debug);
@@ -59,7 +59,7 @@ public sealed class ListenerHost : IAsyncDisposable
                 {
                     listen.Protocols = https ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http1;
                     if (https) UseTls(listen, runtime);
-                    listen.Use(next => connection => ServeConnectionAsync(connection, next, runtime, detached, rejections));
+                    listen.Use(next => connection => ServeConnectionAsync(connection, next, runtime, sweep, rejections));
                 });
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
@@ -74,9 +74,10 @@ public sealed class ListenerHost : IAsyncDisposable
         {
             // A start cut short (cancelled, or one address of several taken) must not keep any address bound.
             await app.DisposeAsync();
+            sweep.Dispose();
             throw;
         }
-        return new ListenerHost(app, captured!, runtime, addresses) { Protocol = runtime.Current.Listener.Protocol, Detached = detached };
+        return new ListenerHost(app, captured!, runtime, addresses) { Protocol = runtime.Current.Listener.Protocol, IdleConnections = sweep };
     }
 
     /// <summary>
@@ -100,14 +101,14 @@ public sealed class ListenerHost : IAsyncDisposable
     /// answered as ALB answers them and drops Kestrel's HTTP state while the client is idle. HTTP/2 connections
     /// are handed to Kestrel as they are: HTTP/2 frames its own errors and is not detached.
     /// </summary>
-    private static Task ServeConnectionAsync(ConnectionContext connection, ConnectionDelegate next, ListenerRuntime runtime, DetachedConnections detached, KestrelRejectionReasons rejections)
+    private static Task ServeConnectionAsync(ConnectionContext connection, ConnectionDelegate next, ListenerRuntime runtime, IdleConnectionSweep sweep, KestrelRejectionReasons rejections)
     {
         if (connection.Features.Get<ITlsApplicationProtocolFeature>()?.ApplicationProtocol.Span.SequenceEqual("h2"u8) == true)
         {
             connection.Features.Set(new ConnectionActivity());
             return next(connection);
         }
-        return new DetachableConnection(connection, runtime, detached, rejections).ServeAsync(next);
+        return new DetachableConnection(connection, runtime, sweep, rejections).ServeAsync(next);
     }
 
     /// <summary>Swaps in a new snapshot; limits that follow attributes (idle timeout) apply to new connections.</summary>
@@ -155,5 +156,6 @@ public sealed class ListenerHost : IAsyncDisposable
     {
         await StopAsync(TimeSpan.FromSeconds(5));
         await _app.DisposeAsync();
+        IdleConnections.Dispose();
     }
 }

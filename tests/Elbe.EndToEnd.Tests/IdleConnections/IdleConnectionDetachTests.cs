@@ -22,7 +22,7 @@ public sealed class IdleConnectionDetachTests
         for (var round = 1; round <= 3; round++)
         {
             await listener.WaitForDetachesAsync(0, round);
-            Assert.Equal(1, listener.Host.Detached.Current);
+            Assert.Equal(1, listener.Host.IdleConnections.Detached);
             AssertOk(await client.ExchangeAsync(KeptAliveClient.Get($"/again/{round}")));
         }
     }
@@ -75,7 +75,7 @@ public sealed class IdleConnectionDetachTests
                 }
             }
         }));
-        Assert.True(listener.Host.Detached.Total > 0, "No connection detached, so the race was never run.");
+        Assert.True(listener.Host.IdleConnections.Detaches > 0, "No connection detached, so the race was never run.");
         Assert.True(answered >= connections * rounds, $"Only {answered} responses.");
     }
 
@@ -91,7 +91,7 @@ public sealed class IdleConnectionDetachTests
         Assert.True(await client.ClosedWithinAsync(TimeSpan.FromSeconds(10)), "The idle connection was still open 10 s after the 3 s idle timeout.");
         // ALB closes at the idle timeout, not before (a little slack for when the client's clock started).
         Assert.True(idle.Elapsed >= idleTimeout - TimeSpan.FromMilliseconds(200), $"Closed after {idle.Elapsed.TotalSeconds:0.0} s, before the 3 s idle timeout.");
-        await Eventually.TrueAsync(() => listener.Host.Detached.Current == 0, "The closed connection is still counted as detached.");
+        await Eventually.TrueAsync(() => listener.Host.IdleConnections.Detached == 0, "The closed connection is still counted as detached.");
     }
 
     [Fact]
@@ -145,7 +145,7 @@ public sealed class IdleConnectionDetachTests
         await client.SendAsync("GET /half HTTP/1.1\r\nHost: idle.test\r\n");
         var timedOut = await client.ReadResponseAsync();
         AssertLoadBalancerPage(timedOut, 408);
-        Assert.Equal(0, listener.Host.Detached.Total);
+        Assert.Equal(0, listener.Host.IdleConnections.Detaches);
     }
 
     [Fact]

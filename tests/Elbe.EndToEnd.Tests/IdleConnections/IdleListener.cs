@@ -48,8 +48,8 @@ public sealed class IdleListener : IAsyncDisposable
 
     /// <summary>Waits until Kestrel's HTTP state has let go of at least <paramref name="count"/> more connections than <paramref name="before"/>.</summary>
     public Task WaitForDetachesAsync(long before, int count = 1) =>
-        Eventually.TrueAsync(() => Host.Detached.Total >= before + count,
-            $"Expected {count} idle connection(s) to detach; {Host.Detached.Total - before} did.", TimeSpan.FromSeconds(10));
+        Eventually.TrueAsync(() => Host.IdleConnections.Detaches >= before + count,
+            $"Expected {count} idle connection(s) to detach; {Host.IdleConnections.Detaches - before} did.", TimeSpan.FromSeconds(10));
 
     public ValueTask DisposeAsync() => Host.DisposeAsync();
 }

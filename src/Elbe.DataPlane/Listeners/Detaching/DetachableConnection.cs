@@ -24,12 +24,12 @@ namespace Elbe.DataPlane.Listeners.Detaching;
 public sealed class DetachableConnection : ConnectionContext, IDuplexPipe, IFeatureCollection, IConnectionHeartbeatFeature
 {
     /// <summary>Idle this long between requests, a connection lets Kestrel's HTTP state go.</summary>
-    public const long DetachAfterMs = 1000;
+    public const long DetachAfterMs = 250;
 
     private readonly ConnectionContext _transport;
     private readonly IFeatureCollection _transportFeatures;
     private readonly ListenerRuntime _runtime;
-    private readonly DetachedConnections _detached;
+    private readonly IdleConnectionSweep _sweep;
     private readonly KestrelRejectionReasons _rejections;
     private readonly ConnectionActivity _activity = new();
     private readonly DetachableReader _input;
@@ -43,12 +43,12 @@ public sealed class DetachableConnection : ConnectionContext, IDuplexPipe, IFeat
     private List<KeyValuePair<Type, object>>? _attachmentFeatures;
     private int _revision;
 
-    public DetachableConnection(ConnectionContext transport, ListenerRuntime runtime, DetachedConnections detached, KestrelRejectionReasons rejections)
+    public DetachableConnection(ConnectionContext transport, ListenerRuntime runtime, IdleConnectionSweep sweep, KestrelRejectionReasons rejections)
     {
         _transport = transport;
         _transportFeatures = transport.Features;
         _runtime = runtime;
-        _detached = detached;
+        _sweep = sweep;
         _rejections = rejections;
         _input = new DetachableReader(transport.Transport.Input, _activity);
         _output = new RejectionRewritingWriter(transport.Transport.Output, _activity, rejections, transport.ConnectionId);
@@ -60,6 +60,7 @@ public sealed class DetachableConnection : ConnectionContext, IDuplexPipe, IFeat
         using var closing = _transportFeatures.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested
             .UnsafeRegister(static state => ((DetachableConnection)state!).OnCloseRequested(), this);
         _transportFeatures.Get<IConnectionHeartbeatFeature>()?.OnHeartbeat(static state => ((DetachableConnection)state).OnHeartbeat(), this);
+        _sweep.Add(this);
         try
         {
             // One turn per attachment; each after the first needs a request's bytes, and the loop ends with the connection.
@@ -71,19 +72,20 @@ public sealed class DetachableConnection : ConnectionContext, IDuplexPipe, IFeat
                 _heartbeatState = null;
                 _attachmentFeatures = null;
                 if (!_input.IsDetached) return;
-                _detached.Add();
+                _sweep.OnDetached();
                 try
                 {
                     if (!await WaitForRequestAsync()) return;
                 }
                 finally
                 {
-                    _detached.Remove();
+                    _sweep.OnReattached();
                 }
             }
         }
         finally
         {
+            _sweep.Remove(this);
             _rejections.Take(ConnectionId);
         }
     }
@@ -112,16 +114,23 @@ public sealed class DetachableConnection : ConnectionContext, IDuplexPipe, IFeat
         if (!_attached) _input.Wake();
     }
 
-    /// <summary>Kestrel's heartbeat (once a second, for every connection of the listener): the sweep for idle connections.</summary>
+    /// <summary>Kestrel's heartbeat, once a second: its timeouts for the attached HTTP connection.</summary>
     private void OnHeartbeat()
+    {
+        if (_attached && _heartbeatState is { } state && _heartbeat is { } heartbeat) heartbeat(state);
+    }
+
+    /// <summary>
+    /// The listener's sweep: detaches when idle long enough (and says so), closes when detached past the idle timeout.
+    /// </summary>
+    public bool Sweep(long now)
     {
         if (!_attached)
         {
             if (ShouldClose()) _input.Wake();
-            return;
+            return false;
         }
-        if (_heartbeatState is { } state && _heartbeat is { } heartbeat) heartbeat(state);
-        if (_activity.BetweenRequests && Environment.TickCount64 - _input.WaitingSince >= DetachAfterMs) _input.TryDetach();
+        return _activity.BetweenRequests && now - _input.WaitingSince >= DetachAfterMs && _input.TryDetach();
     }
 
     void IConnectionHeartbeatFeature.OnHeartbeat(Action<object> action, object state)
