@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
 using Elbe.EndToEnd.Tests.Infrastructure;
@@ -9,13 +10,13 @@ public sealed class KeptAliveClient : IAsyncDisposable
 {
     private static readonly TimeSpan ReadLimit = TimeSpan.FromSeconds(10);
     private readonly TcpClient _client;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly MemoryStream _pending = new();
 
-    private KeptAliveClient(TcpClient client)
+    private KeptAliveClient(TcpClient client, Stream stream)
     {
         _client = client;
-        _stream = client.GetStream();
+        _stream = stream;
     }
 
     public static async Task<KeptAliveClient> ConnectAsync(string host, int port)
@@ -23,7 +24,23 @@ public sealed class KeptAliveClient : IAsyncDisposable
         var client = new TcpClient();
         using var timeout = new CancellationTokenSource(ReadLimit);
         await client.ConnectAsync(host, port, timeout.Token);
-        return new KeptAliveClient(client);
+        return new KeptAliveClient(client, client.GetStream());
+    }
+
+    /// <summary>Over TLS with ALPN http/1.1, trusting any certificate (the tests' are self-signed).</summary>
+    public static async Task<KeptAliveClient> ConnectTlsAsync(string host, int port)
+    {
+        var client = new TcpClient();
+        using var timeout = new CancellationTokenSource(ReadLimit);
+        await client.ConnectAsync(host, port, timeout.Token);
+        var tls = new SslStream(client.GetStream());
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        {
+            TargetHost = "www.example.com",
+            ApplicationProtocols = [SslApplicationProtocol.Http11],
+            RemoteCertificateValidationCallback = (_, _, _, _) => true,
+        }, timeout.Token);
+        return new KeptAliveClient(client, tls);
     }
 
     public static string Get(string path = "/") => $"GET {path} HTTP/1.1\r\nHost: idle.test\r\n\r\n";
@@ -40,7 +57,7 @@ public sealed class KeptAliveClient : IAsyncDisposable
         return await ReadResponseAsync();
     }
 
-    /// <summary>The next whole response (head and Content-Length body); fails if none comes within 10 s.</summary>
+    /// <summary>The next whole response (head and Content-Length or chunked body); fails if none comes within 10 s.</summary>
     public async Task<RawHttpResponse> ReadResponseAsync()
     {
         using var timeout = new CancellationTokenSource(ReadLimit);
@@ -53,8 +70,11 @@ public sealed class KeptAliveClient : IAsyncDisposable
             if (end >= 0)
             {
                 var headers = RawHttpResponse.ParseHeaders(text[..end]);
+                var chunked = headers.TryGetValue("transfer-encoding", out var coding) && coding.Contains("chunked", StringComparison.OrdinalIgnoreCase);
                 var length = headers.TryGetValue("content-length", out var value) ? int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
-                var whole = end + 4 + length;
+                // A chunked body ends with its last chunk, which the responses under test never contain elsewhere.
+                var last = chunked ? text.IndexOf("\r\n0\r\n\r\n", end, StringComparison.Ordinal) : -1;
+                var whole = chunked ? (last < 0 ? int.MaxValue : last + 7) : end + 4 + length;
                 if (text.Length >= whole)
                 {
                     var response = text[..whole];
@@ -91,9 +111,9 @@ public sealed class KeptAliveClient : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        await _stream.DisposeAsync();
         _client.Dispose();
-        return ValueTask.CompletedTask;
     }
 }
