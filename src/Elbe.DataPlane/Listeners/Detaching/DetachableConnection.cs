@@ -73,14 +73,18 @@ public sealed class DetachableConnection : ConnectionContext, IDuplexPipe, IFeat
                 _attachmentFeatures = null;
                 if (!_input.IsDetached) return;
                 _sweep.OnDetached();
+                var outcome = WaitOutcome.Woken;
                 try
                 {
-                    if (!await WaitForRequestAsync()) return;
+                    // Each turn past the first follows a wake (sweep or server stop) with nothing to read.
+                    while (outcome == WaitOutcome.Woken && !ShouldClose())
+                        outcome = _input.Examine(await _input.ReadWhileDetachedAsync());
                 }
                 finally
                 {
-                    _sweep.OnReattached();
+                    _sweep.OnWaitEnded();
                 }
+                if (outcome != WaitOutcome.Bytes) return;
             }
         }
         finally
@@ -88,21 +92,6 @@ public sealed class DetachableConnection : ConnectionContext, IDuplexPipe, IFeat
             _sweep.Remove(this);
             _rejections.Take(ConnectionId);
         }
-    }
-
-    /// <summary>True when bytes arrived; false when the client closed, the idle timeout passed or the server stops.</summary>
-    private async Task<bool> WaitForRequestAsync()
-    {
-        // Each turn past the first follows a wake (heartbeat or server stop) with nothing to read.
-        while (!ShouldClose())
-        {
-            switch (await _input.WaitWhileDetachedAsync())
-            {
-                case WaitOutcome.Bytes: return true;
-                case WaitOutcome.Closed: return false;
-            }
-        }
-        return false;
     }
 
     private bool ShouldClose() =>
@@ -120,17 +109,17 @@ public sealed class DetachableConnection : ConnectionContext, IDuplexPipe, IFeat
         if (_attached && _heartbeatState is { } state && _heartbeat is { } heartbeat) heartbeat(state);
     }
 
-    /// <summary>
-    /// The listener's sweep: detaches when idle long enough (and says so), closes when detached past the idle timeout.
-    /// </summary>
-    public bool Sweep(long now)
+    /// <summary>The listener's sweep: detaches when idle long enough, closes when detached past the idle timeout.</summary>
+    public void Sweep(long now)
     {
         if (!_attached)
         {
             if (ShouldClose()) _input.Wake();
-            return false;
         }
-        return _activity.BetweenRequests && now - _input.WaitingSince >= DetachAfterMs && _input.TryDetach();
+        else if (_activity.BetweenRequests && now - _input.WaitingSince >= DetachAfterMs)
+        {
+            _input.TryDetach();
+        }
     }
 
     void IConnectionHeartbeatFeature.OnHeartbeat(Action<object> action, object state)

@@ -49,11 +49,12 @@ public sealed class DetachableReader(PipeReader transport, ConnectionActivity ac
 
     /// <summary>
     /// While detached: waits for bytes or end of input on the transport without taking any (Kestrel's socket
-    /// transport holds no buffer while it waits). Returns false when woken by <see cref="Wake"/> with nothing to read.
+    /// transport holds no buffer while it waits); <see cref="Examine"/> then says what came.
     /// </summary>
-    public async ValueTask<WaitOutcome> WaitWhileDetachedAsync()
+    public ValueTask<ReadResult> ReadWhileDetachedAsync() => transport.ReadAsync();
+
+    public WaitOutcome Examine(ReadResult result)
     {
-        var result = await transport.ReadAsync();
         var buffer = result.Buffer;
         // Nothing examined: Kestrel's next read gets the same bytes at once.
         transport.AdvanceTo(buffer.Start, buffer.Start);
@@ -66,7 +67,7 @@ public sealed class DetachableReader(PipeReader transport, ConnectionActivity ac
         return result.IsCompleted ? WaitOutcome.Closed : WaitOutcome.Woken;
     }
 
-    /// <summary>Interrupts <see cref="WaitWhileDetachedAsync"/>; landing on an attached read instead, it is hidden as above.</summary>
+    /// <summary>Interrupts <see cref="ReadWhileDetachedAsync"/>; landing on an attached read instead, it is hidden as above.</summary>
     public void Wake()
     {
         Volatile.Write(ref _ourCancel, 1);

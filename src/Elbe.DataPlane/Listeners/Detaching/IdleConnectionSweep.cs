@@ -43,15 +43,13 @@ public sealed class IdleConnectionSweep : IDisposable
         DetachedStateCollection.Detached();
     }
 
-    public void OnReattached() => Interlocked.Decrement(ref _current);
+    public void OnWaitEnded() => Interlocked.Decrement(ref _current);
 
     private void Sweep()
     {
         var now = Environment.TickCount64;
-        var detaching = 0;
-        foreach (var (connection, _) in _connections)
-            if (connection.Sweep(now)) detaching++;
-        DetachedStateCollection.Swept(detaching, now);
+        foreach (var (connection, _) in _connections) connection.Sweep(now);
+        DetachedStateCollection.Swept(now);
     }
 
     public void Dispose() => _timer.Dispose();
