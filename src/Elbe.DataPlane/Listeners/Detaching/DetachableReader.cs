@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
+using System.Threading.Tasks.Sources;
 
 namespace Elbe.DataPlane.Listeners.Detaching;
 
@@ -16,7 +17,7 @@ namespace Elbe.DataPlane.Listeners.Detaching;
 /// nothing arrived; with bytes it is a normal read, and with neither it is silently read again. Cancels Kestrel
 /// itself asks for (keep-alive timeout, server stop, request headers timeout) reach it unchanged.
 /// </remarks>
-public sealed class DetachableReader(PipeReader transport, ConnectionActivity activity) : PipeReader
+public sealed class DetachableReader(PipeReader transport, ConnectionActivity activity) : PipeReader, IValueTaskSource<ReadResult>
 {
     // Busy: Kestrel holds a result or parses; Waiting: a read with everything before it consumed, the only state
     // a detach starts from; Detaching: our cancel is on its way; Detached: Kestrel was told the input ended.
@@ -28,6 +29,10 @@ public sealed class DetachableReader(PipeReader transport, ConnectionActivity ac
     private long _waitingSince = Environment.TickCount64;
     private bool _allConsumed = true;
     private ReadOnlySequence<byte> _delivered;
+    private ManualResetValueTaskSourceCore<ReadResult> _completion;
+    private ValueTaskAwaiter<ReadResult> _transportRead;
+    private CancellationToken _readToken;
+    private Action? _onTransportRead;
 
     /// <summary>When Kestrel last started to wait for bytes (Environment.TickCount64): the start of idleness.</summary>
     public long WaitingSince => Volatile.Read(ref _waitingSince);
@@ -78,33 +83,83 @@ public sealed class DetachableReader(PipeReader transport, ConnectionActivity ac
     {
         Volatile.Write(ref _waitingSince, Environment.TickCount64);
         Volatile.Write(ref _state, _allConsumed ? Waiting : Busy);
-        var pending = transport.ReadAsync(cancellationToken);
-        if (!pending.IsCompletedSuccessfully) return ReadPendingAsync(pending, cancellationToken);
-        var result = pending.Result;
-        return result.IsCanceled ? ReadPendingAsync(new ValueTask<ReadResult>(result), cancellationToken) : new ValueTask<ReadResult>(Deliver(result));
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<ReadResult> ReadPendingAsync(ValueTask<ReadResult> pending, CancellationToken cancellationToken)
-    {
         // Each turn past the first consumes one cancel of ours, and there is at most one per detach attempt or wake.
         while (true)
         {
-            var result = await pending;
-            if (result.IsCanceled && TakeOurCancel())
-            {
-                if (result.Buffer.IsEmpty && !result.IsCompleted)
-                {
-                    if (Interlocked.CompareExchange(ref _state, Detached, Detaching) == Detaching)
-                        return new ReadResult(result.Buffer, isCanceled: false, isCompleted: true);
-                    pending = transport.ReadAsync(cancellationToken);
-                    continue;
-                }
-                result = new ReadResult(result.Buffer, isCanceled: false, result.IsCompleted);
-            }
-            return Deliver(result);
+            var pending = transport.ReadAsync(cancellationToken);
+            if (!pending.IsCompleted) return AwaitTransport(pending, cancellationToken);
+            var result = pending.GetAwaiter().GetResult();
+            if (TryResolve(ref result)) return new ValueTask<ReadResult>(result);
         }
     }
+
+    /// <summary>
+    /// A read that waits: this reader is its own value task source (PipeReader allows one read at a time), so a
+    /// kept-alive request costs no allocation here; a pooled async method would, with many connections waiting at once.
+    /// </summary>
+    private ValueTask<ReadResult> AwaitTransport(ValueTask<ReadResult> pending, CancellationToken cancellationToken)
+    {
+        _completion.Reset();
+        _readToken = cancellationToken;
+        _transportRead = pending.GetAwaiter();
+        _transportRead.UnsafeOnCompleted(_onTransportRead ??= OnTransportRead);
+        return new ValueTask<ReadResult>(this, _completion.Version);
+    }
+
+    private void OnTransportRead()
+    {
+        ReadResult result;
+        try
+        {
+            // Each turn past the first consumes one cancel of ours, as in ReadAsync.
+            while (true)
+            {
+                result = _transportRead.GetResult();
+                _transportRead = default;
+                if (TryResolve(ref result)) break;
+                var pending = transport.ReadAsync(_readToken);
+                _transportRead = pending.GetAwaiter();
+                if (!pending.IsCompleted)
+                {
+                    _transportRead.UnsafeOnCompleted(_onTransportRead!);
+                    return;
+                }
+            }
+        }
+        catch (Exception exception)
+        {
+            _completion.SetException(exception);
+            return;
+        }
+        _completion.SetResult(result);
+    }
+
+    /// <summary>
+    /// What Kestrel gets for a transport read: false when the read was a stray cancel of ours with nothing in it
+    /// (read again); end of input when it is the detach still standing; otherwise the read, never cancelled by us.
+    /// </summary>
+    private bool TryResolve(ref ReadResult result)
+    {
+        if (result.IsCanceled && TakeOurCancel())
+        {
+            if (result.Buffer.IsEmpty && !result.IsCompleted)
+            {
+                if (Interlocked.CompareExchange(ref _state, Detached, Detaching) != Detaching) return false;
+                result = new ReadResult(result.Buffer, isCanceled: false, isCompleted: true);
+                return true;
+            }
+            result = new ReadResult(result.Buffer, isCanceled: false, result.IsCompleted);
+        }
+        result = Deliver(result);
+        return true;
+    }
+
+    ReadResult IValueTaskSource<ReadResult>.GetResult(short token) => _completion.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<ReadResult>.GetStatus(short token) => _completion.GetStatus(token);
+
+    void IValueTaskSource<ReadResult>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _completion.OnCompleted(continuation, state, token, flags);
 
     public override bool TryRead(out ReadResult result)
     {
