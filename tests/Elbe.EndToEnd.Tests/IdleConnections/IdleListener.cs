@@ -9,12 +9,16 @@ using Elbe.Routing.Rules;
 namespace Elbe.EndToEnd.Tests.IdleConnections;
 
 /// <summary>
-/// One HTTP listener answering every request with a fixed 200 "ok", started on its own loopback slice with idle
+/// One HTTP listener answering every request with a fixed 200 "ok", started on a loopback slice shared by these tests with idle
 /// timeout and client keep-alive chosen by the test (the API's minimum client keep-alive, 60 s, is too long to wait for).
 /// </summary>
 public sealed class IdleListener : IAsyncDisposable
 {
     public const string Body = "ok";
+
+    // One loopback slice for every listener of these tests (the suite's slices are few), each on its own port.
+    private static readonly string SharedAddress = LoopbackSubnets.Allocate().FirstNodeAddress;
+    private static int lastPort = CfnTemplate.ListenerPort;
 
     private IdleListener(ListenerHost host, string address)
     {
@@ -28,12 +32,12 @@ public sealed class IdleListener : IAsyncDisposable
 
     public static async Task<IdleListener> StartAsync(TimeSpan idleTimeout, TimeSpan? clientKeepAlive = null)
     {
-        var address = LoopbackSubnets.Allocate().FirstNodeAddress;
+        var address = SharedAddress;
         var listener = new Listener
         {
             Arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/idle/0123456789abcdef/0123456789abcdef",
             LoadBalancerArn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/idle/0123456789abcdef",
-            Port = CfnTemplate.ListenerPort,
+            Port = Interlocked.Increment(ref lastPort),
             Protocol = "HTTP",
         };
         var settings = new AlbSettings { IdleTimeout = idleTimeout, ClientKeepAlive = clientKeepAlive ?? TimeSpan.FromHours(1) };

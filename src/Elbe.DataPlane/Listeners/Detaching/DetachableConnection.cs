@@ -71,6 +71,7 @@ public sealed class DetachableConnection : ConnectionContext, IDuplexPipe, IFeat
                 _attached = false;
                 _heartbeatState = null;
                 _attachmentFeatures = null;
+                _input.ForgetKestrel();
                 if (!_input.IsDetached) return;
                 _sweep.OnDetached();
                 var outcome = WaitOutcome.Woken;

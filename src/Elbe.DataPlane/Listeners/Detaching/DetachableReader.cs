@@ -53,6 +53,18 @@ public sealed class DetachableReader(PipeReader transport, ConnectionActivity ac
     }
 
     /// <summary>
+    /// Once Kestrel has returned from an attachment: forgets everything that points into it (the completed read
+    /// keeps Kestrel's continuation, and with it the whole HTTP state, until reset).
+    /// </summary>
+    public void ForgetKestrel()
+    {
+        _completion.Reset();
+        _transportRead = default;
+        _readToken = default;
+        _delivered = default;
+    }
+
+    /// <summary>
     /// While detached: waits for bytes or end of input on the transport without taking any (Kestrel's socket
     /// transport holds no buffer while it waits); <see cref="Examine"/> then says what came.
     /// </summary>
