@@ -9,8 +9,9 @@ namespace Elbe.DataPlane.Listeners.Detaching;
 
 /// <summary>
 /// An HTTP/1.1 client connection as Kestrel's HTTP layer sees it: the one object Elbe keeps per connection, which
-/// lets Kestrel's per-connection HTTP state (about 9 KiB: its connection, the reused HttpContext with its features
-/// and header dictionaries, the output producer, timeout control) go while the client is idle between requests.
+/// lets Kestrel's per-connection HTTP state (4.7 KiB of live heap, measured: its HTTP connection, the reused
+/// HttpContext with its features and header dictionaries, the output producer, timeout control) go while the client
+/// is idle between requests; what stays is Kestrel's socket transport and these few objects (~5 KiB in all).
 /// </summary>
 /// <remarks>
 /// Kestrel builds a new HTTP connection each time the connection middleware's next delegate is called, and ends it
@@ -23,7 +24,11 @@ namespace Elbe.DataPlane.Listeners.Detaching;
 /// </remarks>
 public sealed class DetachableConnection : ConnectionContext, IDuplexPipe, IFeatureCollection, IConnectionHeartbeatFeature
 {
-    /// <summary>Idle this long between requests, a connection lets Kestrel's HTTP state go.</summary>
+    /// <summary>
+    /// Idle this long between requests, a connection lets Kestrel's HTTP state go (nginx frees its request state at
+    /// once). Clients that pause longer than this between requests pay for a new HTTP state (~5 KiB, a few
+    /// microseconds) per request; clients that keep a connection busy never do.
+    /// </summary>
     public const long DetachAfterMs = 250;
 
     private readonly ConnectionContext _transport;

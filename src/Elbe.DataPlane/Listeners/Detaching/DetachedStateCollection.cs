@@ -66,7 +66,5 @@ public static class DetachedStateCollection
         Interlocked.Add(ref _pauseTicks, pause.Elapsed.Ticks);
         Interlocked.Increment(ref _collections);
         Volatile.Write(ref _lastAt, Environment.TickCount64);
-        if (Environment.GetEnvironmentVariable("ELBE_DEBUG_GC") is not null)
-            Console.Error.WriteLine($"detached-state collection {Collections}: {pause.Elapsed.TotalMilliseconds:0.0} ms, heap {GC.GetTotalMemory(false) / 1024} KiB, committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1024} KiB");
     }
 }
