@@ -26,8 +26,8 @@ public sealed class DetachableConnection : ConnectionContext, IDuplexPipe, IFeat
 {
     /// <summary>
     /// Idle this long between requests, a connection lets Kestrel's HTTP state go (nginx frees its request state at
-    /// once). Clients that pause longer than this between requests pay for a new HTTP state (~5 KiB, a few
-    /// microseconds) per request; clients that keep a connection busy never do.
+    /// once). Clients that pause longer than this between requests pay for a new HTTP state per request (Kestrel
+    /// allocating its HTTP connection and context again); clients that keep a connection busy never do.
     /// </summary>
     public const long DetachAfterMs = 250;
 
