@@ -23,5 +23,30 @@ public sealed class TlsIdleConnectionTests
         }
     }
 
+    /// <summary>Requests after random gaps around the detach point on several TLS connections: none may be lost.</summary>
+    [Fact]
+    public async Task Https_requests_arriving_as_the_sweep_detaches_are_never_lost()
+    {
+        await using var setup = await HttpsSetup.StartAsync();
+        var arn = await setup.ImportAsync(TestCertificates.Server("www.example.com"));
+        await setup.AddHttpsListenerAsync(arn);
+        const int connections = 8, rounds = 10;
+        var answered = 0;
+        await Task.WhenAll(Enumerable.Range(0, connections).Select(async c =>
+        {
+            var random = new Random(c);
+            await using var client = await KeptAliveClient.ConnectTlsAsync(setup.Node, HttpsSetup.Port);
+            for (var round = 0; round < rounds; round++)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(random.Next(150, 550)));
+                var response = await client.ExchangeAsync(KeptAliveClient.Get($"/echo?c={c}&round={round}"));
+                Assert.True(response.StatusCode == 200, $"Connection {c}, round {round}: {response}");
+                Assert.Contains($"round={round}", response.Body, StringComparison.Ordinal);
+                Interlocked.Increment(ref answered);
+            }
+        }));
+        Assert.Equal(connections * rounds, answered);
+    }
+
     private const long DetachAfter = Elbe.DataPlane.Listeners.Detaching.DetachableConnection.DetachAfterMs;
 }
