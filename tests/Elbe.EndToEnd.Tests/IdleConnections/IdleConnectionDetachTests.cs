@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Elbe.DataPlane.Listeners.Detaching;
 using Elbe.EndToEnd.Tests.Infrastructure;
 
 namespace Elbe.EndToEnd.Tests.IdleConnections;
@@ -74,6 +75,38 @@ public sealed class IdleConnectionDetachTests
         }));
         Assert.True(listener.Host.IdleConnections.Detaches > 0, "No connection detached, so the race was never run.");
         Assert.True(answered >= connections * rounds, $"Only {answered} responses.");
+    }
+
+    /// <summary>
+    /// A wave of connections going idle together (more than one collection's worth) detaches, gets its memory
+    /// collected once the wave has passed, and every connection still serves its next request.
+    /// </summary>
+    [Fact]
+    public async Task A_wave_of_idle_connections_detaches_is_collected_and_still_serves()
+    {
+        await using var listener = await IdleListener.StartAsync(TimeSpan.FromSeconds(60));
+        var collectionsBefore = DetachedStateCollection.Collections;
+        const int count = DetachedStateCollection.WaveSize + 100;
+        var clients = new List<KeptAliveClient>(count);
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var client = await listener.ConnectAsync();
+                clients.Add(client);
+                AssertOk(await client.ExchangeAsync(KeptAliveClient.Get($"/wave/{i}")));
+            }
+            await Eventually.TrueAsync(() => listener.Host.IdleConnections.Detached == count,
+                $"Expected all {count} connections detached; {listener.Host.IdleConnections.Detached} are.", TimeSpan.FromSeconds(20));
+            await Eventually.TrueAsync(() => DetachedStateCollection.Collections > collectionsBefore,
+                "No collection ran after the wave of detaches.", TimeSpan.FromSeconds(10));
+            foreach (var client in clients)
+                AssertOk(await client.ExchangeAsync(KeptAliveClient.Get("/after-the-wave")));
+        }
+        finally
+        {
+            foreach (var client in clients) await client.DisposeAsync();
+        }
     }
 
     [Fact]
