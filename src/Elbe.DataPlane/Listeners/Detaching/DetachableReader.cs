@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Runtime.CompilerServices;
-using System.Threading.Tasks.Sources;
 
 namespace Elbe.DataPlane.Listeners.Detaching;
 
@@ -17,7 +15,7 @@ namespace Elbe.DataPlane.Listeners.Detaching;
 /// nothing arrived; with bytes it is a normal read, and with neither it is silently read again. Cancels Kestrel
 /// itself asks for (keep-alive timeout, server stop, request headers timeout) reach it unchanged.
 /// </remarks>
-public sealed class DetachableReader(PipeReader transport, ConnectionActivity activity) : PipeReader, IValueTaskSource<ReadResult>
+public sealed class DetachableReader(PipeReader transport, ConnectionActivity activity) : PipeReader
 {
     // Busy: Kestrel holds a result or parses; Waiting: a read with everything before it consumed, the only state
     // a detach starts from; Detaching: our cancel is on its way; Detached: Kestrel was told the input ended.
@@ -29,10 +27,7 @@ public sealed class DetachableReader(PipeReader transport, ConnectionActivity ac
     private long _waitingSince = Environment.TickCount64;
     private bool _allConsumed = true;
     private ReadOnlySequence<byte> _delivered;
-    private ManualResetValueTaskSourceCore<ReadResult> _completion;
-    private ValueTaskAwaiter<ReadResult> _transportRead;
-    private CancellationToken _readToken;
-    private Action? _onTransportRead;
+    private PendingTransportRead? _pendingRead;
 
     /// <summary>When Kestrel last started to wait for bytes (Environment.TickCount64): the start of idleness.</summary>
     public long WaitingSince => Volatile.Read(ref _waitingSince);
@@ -53,14 +48,12 @@ public sealed class DetachableReader(PipeReader transport, ConnectionActivity ac
     }
 
     /// <summary>
-    /// Once Kestrel has returned from an attachment: forgets everything that points into it (the completed read
-    /// keeps Kestrel's continuation, and with it the whole HTTP state, until reset).
+    /// Once Kestrel has returned from an attachment: forgets everything that points into it (a completed read
+    /// keeps Kestrel's continuation, and with it the whole HTTP state, until the next).
     /// </summary>
     public void ForgetKestrel()
     {
-        _completion.Reset();
-        _transportRead = default;
-        _readToken = default;
+        _pendingRead = null;
         _delivered = default;
     }
 
@@ -105,52 +98,14 @@ public sealed class DetachableReader(PipeReader transport, ConnectionActivity ac
         }
     }
 
-    /// <summary>
-    /// A read that waits: this reader is its own value task source (PipeReader allows one read at a time), so a
-    /// kept-alive request costs no allocation here; a pooled async method would, with many connections waiting at once.
-    /// </summary>
-    private ValueTask<ReadResult> AwaitTransport(ValueTask<ReadResult> pending, CancellationToken cancellationToken)
-    {
-        _completion.Reset();
-        _readToken = cancellationToken;
-        _transportRead = pending.GetAwaiter();
-        _transportRead.UnsafeOnCompleted(_onTransportRead ??= OnTransportRead);
-        return new ValueTask<ReadResult>(this, _completion.Version);
-    }
-
-    private void OnTransportRead()
-    {
-        ReadResult result;
-        try
-        {
-            // Each turn past the first consumes one cancel of ours, as in ReadAsync.
-            while (true)
-            {
-                result = _transportRead.GetResult();
-                _transportRead = default;
-                if (TryResolve(ref result)) break;
-                var pending = transport.ReadAsync(_readToken);
-                _transportRead = pending.GetAwaiter();
-                if (!pending.IsCompleted)
-                {
-                    _transportRead.UnsafeOnCompleted(_onTransportRead!);
-                    return;
-                }
-            }
-        }
-        catch (Exception exception)
-        {
-            _completion.SetException(exception);
-            return;
-        }
-        _completion.SetResult(result);
-    }
+    private ValueTask<ReadResult> AwaitTransport(ValueTask<ReadResult> pending, CancellationToken cancellationToken) =>
+        (_pendingRead ??= new PendingTransportRead(this, transport)).Await(pending, cancellationToken);
 
     /// <summary>
     /// What Kestrel gets for a transport read: false when the read was a stray cancel of ours with nothing in it
     /// (read again); end of input when it is the detach still standing; otherwise the read, never cancelled by us.
     /// </summary>
-    private bool TryResolve(ref ReadResult result)
+    internal bool TryResolve(ref ReadResult result)
     {
         if (result.IsCanceled && TakeOurCancel())
         {
@@ -165,13 +120,6 @@ public sealed class DetachableReader(PipeReader transport, ConnectionActivity ac
         result = Deliver(result);
         return true;
     }
-
-    ReadResult IValueTaskSource<ReadResult>.GetResult(short token) => _completion.GetResult(token);
-
-    ValueTaskSourceStatus IValueTaskSource<ReadResult>.GetStatus(short token) => _completion.GetStatus(token);
-
-    void IValueTaskSource<ReadResult>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
-        _completion.OnCompleted(continuation, state, token, flags);
 
     public override bool TryRead(out ReadResult result)
     {
