@@ -1,5 +1,5 @@
-using System.IO.Pipelines;
 using System.Net;
+using Elbe.DataPlane.Listeners.Detaching;
 using Elbe.DataPlane.Listeners.Tls;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Builder;
@@ -35,11 +35,14 @@ public sealed class ListenerHost : IAsyncDisposable
     public int Port => Runtime.Current.Listener.Port;
     /// <summary>HTTP or HTTPS as started: a listener changing protocol needs a new server, not a new snapshot.</summary>
     public string Protocol { get; private init; } = "";
+    /// <summary>Its HTTP/1.1 client connections, and those idle without Kestrel's HTTP state.</summary>
+    public IdleConnectionSweep IdleConnections { get; private init; } = null!;
 
     public static async Task<ListenerHost> StartAsync(IReadOnlyList<IPAddress> addresses, ListenerRuntime runtime, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         var rejections = new KestrelRejectionReasons();
+        var sweep = new IdleConnectionSweep();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(rejections);
         builder.Logging.AddFilter<KestrelRejectionReasons>("Microsoft.AspNetCore.Server.Kestrel.BadRequests", LogLevel.Debug);
@@ -56,7 +59,7 @@ public sealed class ListenerHost : IAsyncDisposable
                 {
                     listen.Protocols = https ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http1;
                     if (https) UseTls(listen, runtime);
-                    listen.Use(next => connection => ServeConnectionAsync(connection, next, rejections));
+                    listen.Use(next => connection => ServeConnectionAsync(connection, next, runtime, sweep, rejections));
                 });
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
@@ -71,9 +74,10 @@ public sealed class ListenerHost : IAsyncDisposable
         {
             // A start cut short (cancelled, or one address of several taken) must not keep any address bound.
             await app.DisposeAsync();
+            sweep.Dispose();
             throw;
         }
-        return new ListenerHost(app, captured!, runtime, addresses) { Protocol = runtime.Current.Listener.Protocol };
+        return new ListenerHost(app, captured!, runtime, addresses) { Protocol = runtime.Current.Listener.Protocol, IdleConnections = sweep };
     }
 
     /// <summary>
@@ -92,35 +96,19 @@ public sealed class ListenerHost : IAsyncDisposable
         });
     }
 
-    /// <summary>Tracks the connection's activity and lets Kestrel's own rejections be answered as ALB answers them.</summary>
-    private static async Task ServeConnectionAsync(ConnectionContext connection, ConnectionDelegate next, KestrelRejectionReasons rejections)
+    /// <summary>
+    /// HTTP/1.1 connections go through a <see cref="DetachableConnection"/>, which lets Kestrel's own rejections be
+    /// answered as ALB answers them and drops Kestrel's HTTP state while the client is idle. HTTP/2 connections
+    /// are handed to Kestrel as they are: HTTP/2 frames its own errors and is not detached.
+    /// </summary>
+    private static Task ServeConnectionAsync(ConnectionContext connection, ConnectionDelegate next, ListenerRuntime runtime, IdleConnectionSweep sweep, KestrelRejectionReasons rejections)
     {
-        var activity = new ConnectionActivity();
-        connection.Items[ConnectionActivity.ItemsKey] = activity;
-        // HTTP/2 frames its own errors; the rewriting below only knows HTTP/1 responses.
         if (connection.Features.Get<ITlsApplicationProtocolFeature>()?.ApplicationProtocol.Span.SequenceEqual("h2"u8) == true)
         {
-            await next(connection);
-            return;
+            connection.Features.Set(new ConnectionActivity());
+            return next(connection);
         }
-        var transport = connection.Transport;
-        var connectionId = connection.ConnectionId;
-        connection.Transport = new DuplexPipe(transport.Input, new RejectionRewritingWriter(transport.Output, activity, () => rejections.Take(connectionId)));
-        try
-        {
-            await next(connection);
-        }
-        finally
-        {
-            connection.Transport = transport;
-            rejections.Take(connectionId);
-        }
-    }
-
-    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
-    {
-        public PipeReader Input { get; } = input;
-        public PipeWriter Output { get; } = output;
+        return new DetachableConnection(connection, runtime, sweep, rejections).ServeAsync(next);
     }
 
     /// <summary>Swaps in a new snapshot; limits that follow attributes (idle timeout) apply to new connections.</summary>
@@ -168,5 +156,6 @@ public sealed class ListenerHost : IAsyncDisposable
     {
         await StopAsync(TimeSpan.FromSeconds(5));
         await _app.DisposeAsync();
+        IdleConnections.Dispose();
     }
 }

@@ -89,17 +89,14 @@ public sealed class ListenerRequestHandler(ListenerRuntime runtime)
         return true;
     }
 
-    private static ConnectionActivity? Activity(HttpContext context) =>
-        context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(ConnectionActivity.ItemsKey, out var activity) == true ? activity as ConnectionActivity : null;
-
     /// <summary>
     /// Marks the connection busy until the response is fully written, so only Kestrel's own responses get
     /// rewritten; and applies client_keep_alive.seconds: a connection older than that is closed after this response.
     /// </summary>
     private static void TrackConnection(HttpContext context, TimeSpan keepAlive)
     {
-        if (Activity(context) is not { } activity) return;
-        activity.RequestStarted();
+        if (context.Features.Get<ConnectionActivity>() is not { } activity) return;
+        activity.RequestStarted(context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? true);
         context.Response.OnCompleted(ConnectionActivity.RequestCompleted, activity);
         var requests = activity.CountRequest();
         if (HttpProtocol.IsHttp2(context.Request.Protocol))

@@ -12,8 +12,11 @@ namespace Elbe.DataPlane.Listeners;
 /// Kestrel has no hook for these, so the connection's output is watched instead: while no request is in the
 /// application, whatever is written is Kestrel's own and is held until flushed, then inspected.
 /// While a request is in the application, writes go straight through.
+/// One writer serves all of Kestrel's attachments to a connection (see Detaching/DetachableConnection): Kestrel
+/// completes its output whenever its HTTP state ends, so completing only releases what is held; the transport
+/// completes the connection's output (sending what is left) when the connection ends.
 /// </summary>
-public sealed class RejectionRewritingWriter(PipeWriter inner, ConnectionActivity activity, Func<string?> rejectionReason) : PipeWriter
+public sealed class RejectionRewritingWriter(PipeWriter inner, ConnectionActivity activity, KestrelRejectionReasons rejections, string connectionId) : PipeWriter
 {
     private ArrayBufferWriter<byte>? _held;
     private bool _holding;
@@ -38,16 +41,12 @@ public sealed class RejectionRewritingWriter(PipeWriter inner, ConnectionActivit
         return inner.FlushAsync(cancellationToken);
     }
 
-    public override void Complete(Exception? exception = null)
-    {
-        ReleaseHeld();
-        inner.Complete(exception);
-    }
+    public override void Complete(Exception? exception = null) => ReleaseHeld();
 
     public override ValueTask CompleteAsync(Exception? exception = null)
     {
         ReleaseHeld();
-        return inner.CompleteAsync(exception);
+        return default;
     }
 
     public override void CancelPendingFlush() => inner.CancelPendingFlush();
@@ -79,7 +78,7 @@ public sealed class RejectionRewritingWriter(PipeWriter inner, ConnectionActivit
 
     private int AlbStatusFor(int kestrelStatus)
     {
-        var reason = rejectionReason();
+        var reason = rejections.Take(connectionId);
         return kestrelStatus switch
         {
             // ALB refuses a coding it does not support with 501 (section 1.14); Kestrel says 400.
