@@ -12,13 +12,13 @@ namespace Elbe.DataPlane.Network;
 /// a bounded <see cref="UdpFlowTable"/> per node; a new flow picks its target by flow hash and gets a connected
 /// socket toward it, whose answers go back to the client from the node address. Flows end after the UDP idle
 /// timeout (120 s on NLB). All of a listener's sockets live on one <see cref="RelayLoop"/> (datagrams of one flow
-/// stay in order), read through the loop's scratch buffer with plain system calls: a datagram of a known flow
-/// allocates nothing.
+/// stay in order), moved in batches by recvmmsg and sendmmsg through the loop's <see cref="DatagramBatch"/>: a datagram of a
+/// known flow allocates nothing.
 /// </summary>
 public sealed class UdpListenerRelay : IAsyncDisposable
 {
-    /// <summary>Datagrams per wake-up of a socket, so one busy socket cannot keep the loop from the others.</summary>
-    private const int Batch = 64;
+    /// <summary>Batches per wake-up of a socket (64 datagrams), so one busy socket cannot keep the loop from the others.</summary>
+    private const int Rounds = 64 / DatagramBatch.Capacity;
     private static int nextLoop;
 
     private readonly UdpNodeSocket[] _nodes;
@@ -91,41 +91,50 @@ public sealed class UdpListenerRelay : IAsyncDisposable
     /// <summary>Client datagrams on a node socket: each goes to its flow's target, a new flow's first one picks the target.</summary>
     internal void Receive(UdpNodeSocket node)
     {
-        var buffer = _loop.Scratch;
-        Span<byte> source = stackalloc byte[NativeAddress.MaxLength];
-        for (var i = 0; i < Batch; i++)
+        var batch = _loop.Datagrams;
+        for (var round = 0; round < Rounds; round++)
         {
-            var length = NativeAddress.MaxLength;
-            var received = RecvFrom(node.Fd, ref buffer[0], (nuint)buffer.Length, 0, ref source[0], ref length);
-            if (received < 0)
+            var received = batch.Receive(node.Fd, withSources: true);
+            if (received < 0 && Errno == EINTR) continue;
+            if (received <= 0) return;
+            // Consecutive datagrams of one flow go out in one call, in the order they came.
+            UdpFlow? flow = null;
+            var key = default(UdpClientKey);
+            var first = 0;
+            for (var i = 0; i < received; i++)
             {
-                if (Errno == EINTR) continue;
-                return;
+                var source = batch.Source(i);
+                var sourceKey = UdpClientKey.Of(source);
+                if (i > 0 && sourceKey == key) continue;
+                if (flow is not null) batch.SendConnected(flow.Target, first, i - first);
+                key = sourceKey;
+                first = i;
+                flow = node.Flows.Find(key) ?? NewFlow(node, key, source);
             }
-            var client = source[..length];
-            var key = UdpClientKey.Of(client);
-            var flow = node.Flows.Find(key) ?? NewFlow(node, key, client);
             // A refused target (ICMP unreachable) or a full send buffer: UDP drops, it does not report.
-            if (flow is not null) Send(flow.Target, ref buffer[0], (nuint)received, MSG_NOSIGNAL);
+            if (flow is not null) batch.SendConnected(flow.Target, first, received - first);
+            // A short batch drained the socket; the level-triggered watch reports anything that comes later.
+            if (received < DatagramBatch.Capacity) return;
         }
     }
 
     /// <summary>The target's datagrams, sent on to the client from the node's address.</summary>
     internal void Answer(UdpFlow flow)
     {
-        var buffer = _loop.Scratch;
-        var client = flow.Client;
-        for (var i = 0; i < Batch; i++)
+        var batch = _loop.Datagrams;
+        for (var round = 0; round < Rounds; round++)
         {
-            var received = Recv(flow.Target, ref buffer[0], (nuint)buffer.Length, 0);
+            var received = batch.Receive(flow.Target, withSources: false);
             if (received < 0)
             {
                 // An ICMP error for an earlier datagram: the flow lives on.
                 if (Errno is EINTR or ECONNREFUSED) continue;
                 return;
             }
+            if (received == 0) return;
             flow.Touch();
-            SendTo(flow.Listener.Fd, ref buffer[0], (nuint)received, MSG_NOSIGNAL, ref client[0], client.Length);
+            batch.SendTo(flow.Listener.Fd, received, flow.Client);
+            if (received < DatagramBatch.Capacity) return;
         }
     }
 

@@ -66,6 +66,13 @@ internal static class Libc
     [DllImport("libc", EntryPoint = "sendto", SetLastError = true)]
     public static extern nint SendTo(int fd, ref byte buffer, nuint length, int flags, ref byte address, int addressLength);
 
+    /// <param name="vector">A pinned array of struct mmsghdr (see <see cref="DatagramBatch"/>).</param>
+    [DllImport("libc", EntryPoint = "recvmmsg", SetLastError = true)]
+    public static extern int RecvMmsg(int fd, nint vector, uint length, int flags, nint timeout);
+
+    [DllImport("libc", EntryPoint = "sendmmsg", SetLastError = true)]
+    public static extern int SendMmsg(int fd, nint vector, uint length, int flags);
+
     [DllImport("libc", EntryPoint = "shutdown", SetLastError = true)]
     public static extern int Shutdown(int fd, int how);
 

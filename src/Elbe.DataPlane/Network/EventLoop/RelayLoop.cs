@@ -45,6 +45,7 @@ internal sealed class RelayLoop
     private readonly Stack<int> _freeWatched = new();
     private readonly List<int> _releasedWatched = [];
     private readonly List<UdpListenerRelay> _udpRelays = [];
+    private DatagramBatch? _datagrams;
     private RelayFlow?[] _flows = new RelayFlow?[64];
     private int _flowCount;
     private long _lastSweep;
@@ -67,6 +68,9 @@ internal sealed class RelayLoop
 
     /// <summary>Where every flow of this loop reads into before it sends: one buffer for all of them.</summary>
     public byte[] Scratch { get; } = new byte[64 * 1024];
+
+    /// <summary>The UDP relays' datagram vector, made when a loop first relays UDP (it holds a megabyte).</summary>
+    public DatagramBatch Datagrams => _datagrams ??= new DatagramBatch();
 
     /// <summary>Runs <paramref name="command"/> on the loop's thread, soon.</summary>
     public void Post(Action<RelayLoop> command)
