@@ -16,6 +16,9 @@ if (args.Length < 3)
     Console.Error.WriteLine("usage: allocation-probe TEMPLATE URL SECONDS [WRK_ARGS...] | TEMPLATE URL idle COUNT IDLE_CONNECTIONS_PY");
     return 2;
 }
+// As the elbe command does first thing, so the probe runs the listeners as production does.
+Elbe.DataPlane.Listeners.Tls.ProcessTlsDefaults.Enable();
+Elbe.DataPlane.Listeners.InlineSocketCompletions.Enable();
 var data = Directory.CreateTempSubdirectory("elbe-allocation-probe-");
 // BENCH_LOOPBACK_OCTET moves the nodes to 127.N.1.4 as in run.sh, so the probe can run beside a benchmark.
 var octet = Environment.GetEnvironmentVariable("BENCH_LOOPBACK_OCTET");

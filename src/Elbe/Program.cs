@@ -11,6 +11,8 @@ using Microsoft.Extensions.Logging;
 
 // Before anything touches OpenSSL: TLS 1.0/1.1 for the policies that allow them, and ALB's cipher lists as its defaults.
 Elbe.DataPlane.Listeners.Tls.ProcessTlsDefaults.Enable();
+// Before anything opens a socket: requests run on the thread that read them.
+Elbe.DataPlane.Listeners.InlineSocketCompletions.Enable();
 
 const string Usage = """
     usage:
