@@ -46,7 +46,7 @@ public sealed class TcpListenerRelay : IAsyncDisposable
             listeners.Add(new NodeListener(fd, new IPEndPoint(address, port)));
         }
         var relay = new TcpListenerRelay([.. listeners], snapshot, logger);
-        foreach (var loop in RelayLoop.All) loop.Post(l => l.Add(relay));
+        foreach (var loop in RelayLoop.All) loop.Post(l => l.Add(relay), logger);
         return relay;
     }
 
@@ -100,9 +100,10 @@ public sealed class TcpListenerRelay : IAsyncDisposable
         foreach (var loop in loops)
             loop.Post(l =>
             {
-                l.Remove(this);
-                if (Interlocked.Decrement(ref pending) == 0) removed.SetResult();
-            });
+                // Signalled even if the removal throws (the loop logs it), so disposing never hangs.
+                try { l.Remove(this); }
+                finally { if (Interlocked.Decrement(ref pending) == 0) removed.SetResult(); }
+            }, Logger);
         await removed.Task.ConfigureAwait(false);
         // No loop watches the sockets any more, so none can be accepting on a number that closing frees.
         foreach (var listener in Listeners) Libc.Close(listener.Fd);

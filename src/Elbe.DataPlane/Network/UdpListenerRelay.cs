@@ -62,7 +62,7 @@ public sealed class UdpListenerRelay : IAsyncDisposable
             sockets.Add((fd, new IPEndPoint(node, port)));
         }
         var relay = new UdpListenerRelay(sockets, flowCapacity, snapshot, logger);
-        relay._loop.Post(l => l.Add(relay));
+        relay._loop.Post(l => l.Add(relay), logger);
         return relay;
     }
 
@@ -213,9 +213,10 @@ public sealed class UdpListenerRelay : IAsyncDisposable
         var removed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _loop.Post(l =>
         {
-            l.Remove(this);
-            removed.SetResult();
-        });
+            // Signalled even if the removal throws (the loop logs it), so disposing never hangs.
+            try { l.Remove(this); }
+            finally { removed.SetResult(); }
+        }, Logger);
         await removed.Task.ConfigureAwait(false);
         // The loop no longer watches the sockets, so closing cannot free a number it still reads.
         foreach (var node in _nodes) Close(node.Fd);

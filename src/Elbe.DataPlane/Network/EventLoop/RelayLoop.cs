@@ -37,7 +37,7 @@ internal sealed class RelayLoop
     private readonly int _epoll;
     private readonly int _wake;
     private readonly byte[] _events = new byte[MaxEvents * EpollEventSize];
-    private readonly ConcurrentQueue<Action<RelayLoop>> _commands = new();
+    private readonly ConcurrentQueue<(Action<RelayLoop> Command, ILogger Logger)> _commands = new();
     private readonly List<(TcpListenerRelay Relay, NodeListener Listener)?> _listeners = [];
     private readonly Stack<int> _freeSlots = new();
     private readonly List<int> _releasedSlots = [];
@@ -72,10 +72,10 @@ internal sealed class RelayLoop
     /// <summary>The UDP relays' datagram vector, made when a loop first relays UDP (it holds a megabyte).</summary>
     public DatagramBatch Datagrams => _datagrams ??= new DatagramBatch();
 
-    /// <summary>Runs <paramref name="command"/> on the loop's thread, soon.</summary>
-    public void Post(Action<RelayLoop> command)
+    /// <summary>Runs <paramref name="command"/> on the loop's thread, soon; <paramref name="logger"/> hears if it throws.</summary>
+    public void Post(Action<RelayLoop> command, ILogger logger)
     {
-        _commands.Enqueue(command);
+        _commands.Enqueue((command, logger));
         Span<byte> one = stackalloc byte[8];
         BinaryPrimitives.WriteUInt64LittleEndian(one, 1);
         Write(_wake, ref one[0], 8);
@@ -332,16 +332,16 @@ internal sealed class RelayLoop
 
     private void RunCommands()
     {
-        while (_commands.TryDequeue(out var command))
+        while (_commands.TryDequeue(out var entry))
         {
             try
             {
-                command(this);
+                entry.Command(this);
             }
             catch (Exception e)
             {
                 // Commands are the loop's own code; one that throws must not end the loop.
-                Console.Error.WriteLine($"TCP relay loop command failed: {e}");
+                entry.Logger.LogError(e, "A command of the relay's event loop failed");
             }
         }
     }
