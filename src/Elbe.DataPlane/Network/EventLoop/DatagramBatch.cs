@@ -28,6 +28,9 @@ internal sealed class DatagramBatch
 
     public DatagramBatch()
     {
+        // The layout above is written by hand; on any other ABI the kernel would read garbage addresses.
+        if (!Environment.Is64BitProcess || !BitConverter.IsLittleEndian)
+            throw new PlatformNotSupportedException("The UDP relay needs a 64-bit little-endian Linux process (x86-64 or arm64).");
         _headersAddress = Marshal.UnsafeAddrOfPinnedArrayElement(_headers, 0);
         _namesAddress = Marshal.UnsafeAddrOfPinnedArrayElement(_names, 0);
         var iovecs = Marshal.UnsafeAddrOfPinnedArrayElement(_iovecs, 0);
