@@ -14,11 +14,23 @@ public sealed class LargeBlockMemoryPool : MemoryPool<byte>
 {
     public const int BlockSize = 32 * 1024;
 
-    /// <summary>Blocks kept for reuse beyond this are left to the GC, so a burst does not pin memory for good.</summary>
-    private const int MaxRetained = 1024;
+    /// <summary>
+    /// Blocks kept for reuse beyond this (16 MiB) are left to the GC, so a burst does not keep memory pinned for good.
+    /// </summary>
+    private const int MaxRetained = 512;
+
+    /// <summary>
+    /// One pool for the process: Kestrel asks for one per I/O queue of every listener, and pools of their own
+    /// would each keep up to <see cref="MaxRetained"/> blocks.
+    /// </summary>
+    private static readonly LargeBlockMemoryPool Instance = new();
 
     private readonly ConcurrentQueue<Block> _free = new();
     private int _retained;
+
+    private LargeBlockMemoryPool()
+    {
+    }
 
     public override int MaxBufferSize => BlockSize;
 
@@ -43,7 +55,10 @@ public sealed class LargeBlockMemoryPool : MemoryPool<byte>
         Interlocked.Decrement(ref _retained);
     }
 
-    protected override void Dispose(bool disposing) => _free.Clear();
+    /// <summary>Kestrel disposes its pools with the listener; the shared one outlives listeners.</summary>
+    protected override void Dispose(bool disposing)
+    {
+    }
 
     /// <summary>Pinned, so the socket layer does not pin it again for every receive and send.</summary>
     private sealed class Block(LargeBlockMemoryPool pool) : IMemoryOwner<byte>
@@ -58,6 +73,6 @@ public sealed class LargeBlockMemoryPool : MemoryPool<byte>
     /// <summary>What Kestrel's socket transport asks for one pool per I/O queue.</summary>
     public sealed class Factory : IMemoryPoolFactory<byte>
     {
-        public MemoryPool<byte> Create(MemoryPoolOptions? options = null) => new LargeBlockMemoryPool();
+        public MemoryPool<byte> Create(MemoryPoolOptions? options = null) => Instance;
     }
 }
