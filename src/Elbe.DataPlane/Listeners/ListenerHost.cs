@@ -65,6 +65,7 @@ public sealed class ListenerHost : IAsyncDisposable
                 });
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPool.Factory>();
         var app = builder.Build();
         var handler = new ListenerRequestHandler(runtime);
         app.Run(handler.HandleAsync);
