@@ -235,7 +235,8 @@ public sealed class Http1Forwarder : IDisposable
 
     /// <summary>
     /// Streams the client's body to the target after the buffered head: Content-Length bodies as they are, others
-    /// re-framed as chunks. Large segments go to the socket without a copy.
+    /// re-framed as chunks. Large reads go to the socket without a copy; small ones gather while more of the body is
+    /// already there, and go out as soon as the client has nothing more for now, so a body is never held waiting.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private static async ValueTask SendBodyAsync(PipeReader body, Http1TargetConnection connection, bool chunked, long idle)
@@ -244,9 +245,14 @@ public sealed class Http1Forwarder : IDisposable
         var output = connection.Output;
         while (true)
         {
-            connection.Disarm();
-            var result = await body.ReadAsync();
-            connection.Arm(idle);
+            if (!body.TryRead(out var result))
+            {
+                // Nothing more from the client right now: what has gathered goes out before waiting for it.
+                await output.FlushAsync();
+                connection.Disarm();
+                result = await body.ReadAsync();
+                connection.Arm(idle);
+            }
             var buffer = result.Buffer;
             if (!buffer.IsEmpty)
             {
@@ -259,7 +265,6 @@ public sealed class Http1Forwarder : IDisposable
             }
             body.AdvanceTo(buffer.End);
             if (result.IsCompleted) break;
-            // Small pieces gather until there is enough to be worth a send.
             if (output.Count >= CopyBelow) await output.FlushAsync();
         }
         if (chunked) output.Write("0\r\n\r\n"u8);
