@@ -11,7 +11,11 @@ namespace Elbe.EndToEnd.Tests.Infrastructure;
 public sealed class ElbeHarness : IAsyncDisposable
 {
     public const string TemplateFileName = "e2e-stack.yaml";
-    public static readonly TimeSpan ReloadTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// A bound on waiting for an apply, not a speed requirement: under the whole solution's parallel test run on two
+    /// CPUs an apply that starts TLS listeners once took over 10 s.
+    /// </summary>
+    public static readonly TimeSpan ReloadTimeout = TimeSpan.FromSeconds(30);
 
     private readonly DirectoryInfo directory;
 
