@@ -14,7 +14,7 @@ public sealed partial class SecurityPolicyTests
     [Fact]
     public async Task Tls11_client_is_refused_under_the_tls13_1_2_policy()
     {
-        await using var setup = await StartAsync("ELBSecurityPolicy-TLS13-1-2-2021-06");
+        await using var setup = await HttpsSetup.StartWithListenerAsync("ELBSecurityPolicy-TLS13-1-2-2021-06");
 
         var tls11 = await setup.OpenSslClientAsync(Tls11Client);
         var tls12 = await setup.OpenSslClientAsync("-tls1_2");
@@ -26,7 +26,7 @@ public sealed partial class SecurityPolicyTests
     [Fact]
     public async Task Tls11_client_is_accepted_under_the_default_2016_08_policy()
     {
-        await using var setup = await StartAsync(sslPolicy: null);
+        await using var setup = await HttpsSetup.StartWithListenerAsync(sslPolicy: null);
 
         var tls11 = await setup.OpenSslClientAsync(Tls11Client);
 
@@ -36,11 +36,11 @@ public sealed partial class SecurityPolicyTests
     [Fact]
     public async Task Tls13_is_refused_by_a_policy_without_it_and_negotiated_by_one_with_it()
     {
-        await using var old = await StartAsync("ELBSecurityPolicy-2016-08");
+        await using var old = await HttpsSetup.StartWithListenerAsync("ELBSecurityPolicy-2016-08");
         var refused = await old.OpenSslClientAsync("-tls1_3");
         Assert.True(refused.ExitCode != 0, $"TLS 1.3 was accepted under 2016-08: {refused.Output}");
 
-        await using var modern = await StartAsync("ELBSecurityPolicy-TLS13-1-3-2021-06");
+        await using var modern = await HttpsSetup.StartWithListenerAsync("ELBSecurityPolicy-TLS13-1-3-2021-06");
         var accepted = await modern.OpenSslClientAsync("-tls1_3", "-ciphersuites", "TLS_CHACHA20_POLY1305_SHA256");
         Assert.Equal(("TLSv1.3", "TLS_CHACHA20_POLY1305_SHA256"), Negotiated(accepted));
     }
@@ -56,7 +56,7 @@ public sealed partial class SecurityPolicyTests
     [InlineData("ELBSecurityPolicy-TLS13-1-0-2021-06")]
     public async Task Tls12_ciphers_accepted_are_exactly_the_policy_ciphers(string policyName)
     {
-        await using var setup = await StartAsync(policyName);
+        await using var setup = await HttpsSetup.StartWithListenerAsync(policyName);
         var policy = SslPolicies.Find(policyName)!;
         string[] rsaCiphers =
         [
@@ -75,22 +75,6 @@ public sealed partial class SecurityPolicyTests
         }
 
         Assert.True(outcomes.Count == 0, string.Join("\n", outcomes));
-    }
-
-    private static async Task<HttpsSetup> StartAsync(string? sslPolicy)
-    {
-        var setup = await HttpsSetup.StartAsync();
-        try
-        {
-            var arn = await setup.ImportAsync(TestCertificates.Server("www.example.com"));
-            await setup.AddHttpsListenerAsync(arn, sslPolicy);
-            return setup;
-        }
-        catch
-        {
-            await setup.DisposeAsync();
-            throw;
-        }
     }
 
     private static (string Protocol, string Cipher) Negotiated(ExternalToolResult result)

@@ -15,7 +15,7 @@ public sealed partial class TlsSessionResumptionTests
     [Fact]
     public async Task A_tls12_session_is_resumed_under_the_default_policy()
     {
-        await using var setup = await StartAsync(sslPolicy: null);
+        await using var setup = await HttpsSetup.StartWithListenerAsync(sslPolicy: null);
         var session = setup.FilePath("tls12.session");
 
         var first = await HandshakeAsync(setup, "-tls1_2", "-sess_out", session);
@@ -32,7 +32,7 @@ public sealed partial class TlsSessionResumptionTests
     [InlineData("ELBSecurityPolicy-TLS13-1-2-Res-2021-06")]
     public async Task A_tls13_session_ticket_is_resumed_under_a_tls13_policy(string policy)
     {
-        await using var setup = await StartAsync(policy);
+        await using var setup = await HttpsSetup.StartWithListenerAsync(policy);
         var session = setup.FilePath("tls13.session");
 
         // The ticket arrives after the handshake; s_client saves it while it reads the response.
@@ -77,22 +77,6 @@ public sealed partial class TlsSessionResumptionTests
         var sessions = SessionLine().Matches(result.StandardOutput).Select(m => m.Groups[1].Value).ToList();
         Assert.True(sessions.Count == 6, $"Expected six handshakes: {result.Output}");
         Assert.All(sessions, s => Assert.Equal("New", s));
-    }
-
-    private static async Task<HttpsSetup> StartAsync(string? sslPolicy)
-    {
-        var setup = await HttpsSetup.StartAsync();
-        try
-        {
-            var arn = await setup.ImportAsync(TestCertificates.Server("www.example.com"));
-            await setup.AddHttpsListenerAsync(arn, sslPolicy);
-            return setup;
-        }
-        catch
-        {
-            await setup.DisposeAsync();
-            throw;
-        }
     }
 
     /// <summary>One connection that sends a request and reads the whole answer: whether its session was new or resumed, and the TLS version.</summary>

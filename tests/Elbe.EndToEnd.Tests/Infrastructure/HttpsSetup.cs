@@ -46,6 +46,23 @@ public sealed class HttpsSetup : IAsyncDisposable
         }
     }
 
+    /// <summary>The set-up with a certificate for www.example.com already serving an HTTPS listener under <paramref name="sslPolicy"/>.</summary>
+    public static async Task<HttpsSetup> StartWithListenerAsync(string? sslPolicy = null)
+    {
+        var setup = await StartAsync();
+        try
+        {
+            var arn = await setup.ImportAsync(TestCertificates.Server("www.example.com"));
+            await setup.AddHttpsListenerAsync(arn, sslPolicy);
+            return setup;
+        }
+        catch
+        {
+            await setup.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>The load balancer, the echo target group and an HTTP listener forwarding to it.</summary>
     public CfnTemplate Template() => BaseTemplate(Backend, _loadBalancerAttributes);
 
