@@ -40,12 +40,7 @@ public sealed partial class SniTests
     public async Task A_templates_listener_certificate_resource_adds_sni_certificates()
     {
         await using var setup = await HttpsSetup.StartAsync();
-        var defaultArn = await setup.ImportAsync(TestCertificates.Server("default.example.com"));
-        var listed = await setup.ImportAsync(TestCertificates.Server("listed.example.com"));
-        await setup.Elbe.ReloadAsync(setup.Template()
-            .HttpsListener(CfnActions.Forward(HttpsSetup.TargetGroupName), defaultArn)
-            .ListenerCertificates("Extra", [listed])
-            .ToString());
+        await setup.AddSniListenerAsync();
 
         Assert.Equal("listed.example.com", await PresentedSubjectAsync(setup, "-servername", "listed.example.com"));
         Assert.Equal("default.example.com", await PresentedSubjectAsync(setup, "-servername", "other.example.com"));

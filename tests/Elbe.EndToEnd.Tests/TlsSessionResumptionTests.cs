@@ -47,12 +47,7 @@ public sealed partial class TlsSessionResumptionTests
     public async Task A_session_is_not_resumed_when_sni_picks_another_certificate()
     {
         await using var setup = await HttpsSetup.StartAsync();
-        var defaultArn = await setup.ImportAsync(TestCertificates.Server("default.example.com"));
-        var listed = await setup.ImportAsync(TestCertificates.Server("listed.example.com"));
-        await setup.Elbe.ReloadAsync(setup.Template()
-            .HttpsListener(CfnActions.Forward(HttpsSetup.TargetGroupName), defaultArn)
-            .ListenerCertificates("Extra", [listed])
-            .ToString());
+        await setup.AddSniListenerAsync();
         var session = setup.FilePath("default.session");
 
         var first = await HandshakeAsync(setup, "-tls1_2", "-servername", "default.example.com", "-sess_out", session);

@@ -63,6 +63,20 @@ public sealed class HttpsSetup : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// An HTTPS listener whose default certificate names default.example.com, with a certificate for
+    /// listed.example.com added by a template ListenerCertificate resource (SNI picks between them).
+    /// </summary>
+    public async Task AddSniListenerAsync()
+    {
+        var defaultArn = await ImportAsync(TestCertificates.Server("default.example.com"));
+        var listed = await ImportAsync(TestCertificates.Server("listed.example.com"));
+        await Elbe.ReloadAsync(Template()
+            .HttpsListener(CfnActions.Forward(TargetGroupName), defaultArn)
+            .ListenerCertificates("Extra", [listed])
+            .ToString());
+    }
+
     /// <summary>The load balancer, the echo target group and an HTTP listener forwarding to it.</summary>
     public CfnTemplate Template() => BaseTemplate(Backend, _loadBalancerAttributes);
 
