@@ -107,7 +107,7 @@ SCENARIOS=(
     "sticky-lb-cookie|sticky|wrk -t2 -c64 -s @BENCH@/load/sticky.lua|/|http"
     "https-keepalive|https|wrk -t2 -c64|/|tls"
     "https-handshake|https|wrk -t2 -c32 -H Connection:_close|/|tls"
-    "http2|https|h2load -t2 -c32 -m10|/|tls"
+    "http2|https|h2load -t2 -c64 -m5|/|tls"
     "tcp-connections|tcp|wrk -t2 -c64 -H Connection:_close|/|nlb"
     "tcp-keepalive|tcp|wrk -t2 -c64|/|nlb"
     "tcp-bulk|tcp|wrk -t2 -c4|/16m|nlb"

@@ -9,6 +9,8 @@ using Elbe.Demo;
 using Elbe.Hosting;
 using Microsoft.Extensions.Logging;
 
+// First of all, while nothing is started that a restart in place would lose: JIT-compiled code without W^X.
+Elbe.Startup.WriteXorExecute.TurnOffByRestarting();
 // Before anything touches OpenSSL: TLS 1.0/1.1 for the policies that allow them, and ALB's cipher lists as its defaults.
 Elbe.DataPlane.Listeners.Tls.ProcessTlsDefaults.Enable();
 // Before anything opens a socket: requests run on the thread that read them.

@@ -102,14 +102,14 @@ public sealed class ListenerHost : IAsyncDisposable
     /// <summary>
     /// HTTP/1.1 connections go through a <see cref="DetachableConnection"/>, which lets Kestrel's own rejections be
     /// answered as ALB answers them and drops Kestrel's HTTP state while the client is idle. HTTP/2 connections
-    /// are handed to Kestrel as they are: HTTP/2 frames its own errors and is not detached.
+    /// frame their own errors and are not detached; their output is coalesced (<see cref="Http2OutputCoalescer"/>).
     /// </summary>
     private static Task ServeConnectionAsync(ConnectionContext connection, ConnectionDelegate next, ListenerRuntime runtime, IdleConnectionSweep sweep, KestrelRejectionReasons rejections)
     {
         if (connection.Features.Get<ITlsApplicationProtocolFeature>()?.ApplicationProtocol.Span.SequenceEqual("h2"u8) == true)
         {
             connection.Features.Set(new ConnectionActivity());
-            return next(connection);
+            return Http2OutputCoalescer.ServeAsync(connection, next);
         }
         return new DetachableConnection(connection, runtime, sweep, rejections).ServeAsync(next);
     }
