@@ -135,8 +135,12 @@ public sealed class Http1TargetConnection
     public void Watch(long now)
     {
         if (Volatile.Read(ref _state) != InUse) return;
-        if (_clientGone.IsCancellationRequested) Abort(TargetConnectionAbort.ClientGone);
-        else if (_cutoff.IsCancellationRequested) Abort(TargetConnectionAbort.Cutoff);
+        // Copies first: the exchange may end and clear the fields meanwhile (MakeIdle), and a token read in place
+        // reads its source twice, null the second time: that crashed the process from the watchdog's timer.
+        var clientGone = _clientGone;
+        var cutoff = _cutoff;
+        if (clientGone.IsCancellationRequested) Abort(TargetConnectionAbort.ClientGone);
+        else if (cutoff.IsCancellationRequested) Abort(TargetConnectionAbort.Cutoff);
         else if (now >= Volatile.Read(ref _deadline)) Abort(TargetConnectionAbort.TargetIdle);
     }
 
