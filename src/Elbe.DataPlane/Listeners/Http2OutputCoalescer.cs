@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 
 namespace Elbe.DataPlane.Listeners;
 
@@ -40,7 +41,7 @@ public sealed class Http2OutputCoalescer : IDuplexPipe
     public static async Task ServeAsync(ConnectionContext connection, ConnectionDelegate next)
     {
         var original = connection.Transport;
-        var coalescer = new Http2OutputCoalescer(original, connection.Features.Get<Microsoft.AspNetCore.Connections.Features.IMemoryPoolFeature>()?.MemoryPool ?? MemoryPool<byte>.Shared);
+        var coalescer = new Http2OutputCoalescer(original, connection.Features.Get<IMemoryPoolFeature>()?.MemoryPool ?? MemoryPool<byte>.Shared);
         connection.Transport = coalescer;
         try
         {
@@ -69,7 +70,7 @@ public sealed class Http2OutputCoalescer : IDuplexPipe
                     _inner.Output.Write(segment.Span);
                 reader.AdvanceTo(buffer.End);
                 if (!buffer.IsEmpty && (await _inner.Output.FlushAsync()).IsCompleted) break;
-                if (result.IsCompleted || result.IsCanceled) break;
+                if (result.IsCompleted) break;
             }
         }
         catch (Exception e)
