@@ -69,7 +69,8 @@ public sealed class ProcessRestartTests
                     Assert.False(elbe.process.HasExited, "elbe exited before it served");
                     try
                     {
-                        if ((await client.GetAsync($"http://127.0.0.1:{port}/")).IsSuccessStatusCode) break;
+                        using var response = await client.GetAsync($"http://127.0.0.1:{port}/");
+                        if (response.IsSuccessStatusCode) break;
                     }
                     catch (Exception e) when (e is HttpRequestException or TaskCanceledException && attempt < 300)
                     {
