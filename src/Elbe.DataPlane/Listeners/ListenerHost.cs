@@ -41,8 +41,12 @@ public sealed class ListenerHost : IAsyncDisposable
     public static async Task<ListenerHost> StartAsync(IReadOnlyList<IPAddress> addresses, ListenerRuntime runtime, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        // The request path runs on the socket thread that read it (see InlineSocketCompletions).
-        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
+        builder.WebHost.UseSockets(sockets =>
+        {
+            // The request path runs on the socket thread that read it (see InlineSocketCompletions).
+            sockets.UnsafePreferInlineScheduling = true;
+            sockets.CreateBoundListenSocket = DeferredAccept.CreateBoundListenSocket;
+        });
         var rejections = new KestrelRejectionReasons();
         var sweep = new IdleConnectionSweep();
         builder.Logging.ClearProviders();

@@ -43,6 +43,9 @@ public sealed class KeptAliveClient : IAsyncDisposable
         return new KeptAliveClient(client, tls);
     }
 
+    /// <summary>The client's own address and port, as the load balancer sees it as the peer.</summary>
+    public System.Net.IPEndPoint LocalEndPoint => (System.Net.IPEndPoint)_client.Client.LocalEndPoint!;
+
     public static string Get(string path = "/") => $"GET {path} HTTP/1.1\r\nHost: idle.test\r\n\r\n";
 
     public async Task SendAsync(string requests)

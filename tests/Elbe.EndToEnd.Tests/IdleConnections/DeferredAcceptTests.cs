@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Net;
+
+namespace Elbe.EndToEnd.Tests.IdleConnections;
+
+/// <summary>
+/// HTTP listeners take a connection from the kernel only once its first bytes arrived (TCP_DEFER_ACCEPT): until
+/// then the kernel keeps it half-open (SYN_RECV) with no socket for the load balancer, and the request that follows is served as any other.
+/// </summary>
+public sealed class DeferredAcceptTests
+{
+    [Fact]
+    public async Task A_client_that_has_sent_nothing_holds_no_socket_until_its_request_arrives()
+    {
+        await using var listener = await IdleListener.StartAsync(TimeSpan.FromSeconds(60));
+        await using var client = await listener.ConnectAsync();
+        var server = new IPEndPoint(IPAddress.Parse(listener.Address), listener.Port);
+
+        // The client's handshake is done; a listener accepting at once would hold an established socket by now.
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(SynReceived, ServerSideState(server, client.LocalEndPoint));
+
+        var response = await client.ExchangeAsync(KeptAliveClient.Get());
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal(IdleListener.Body, response.Body);
+        Assert.Equal(Established, ServerSideState(server, client.LocalEndPoint));
+    }
+
+    private const string Established = "01", SynReceived = "03";
+
+    /// <summary>The state (hex, as /proc/net/tcp prints it) of the socket at <paramref name="local"/> whose peer is <paramref name="peer"/>.</summary>
+    private static string? ServerSideState(IPEndPoint local, IPEndPoint peer)
+    {
+        string wantLocal = ProcNetTcpAddress(local), wantPeer = ProcNetTcpAddress(peer);
+        foreach (var line in File.ReadLines("/proc/net/tcp").Skip(1))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields[1] == wantLocal && fields[2] == wantPeer) return fields[3];
+        }
+        return null;
+    }
+
+    // The kernel prints the address as the 32-bit word in host (little-endian) order, the port big-endian.
+    private static string ProcNetTcpAddress(IPEndPoint endPoint)
+    {
+        // The test's client socket is dual-mode: its address is IPv4 mapped into IPv6.
+        var bytes = endPoint.Address.MapToIPv4().GetAddressBytes();
+        Array.Reverse(bytes);
+        return Convert.ToHexString(bytes) + ":" + endPoint.Port.ToString("X4", CultureInfo.InvariantCulture);
+    }
+}
