@@ -44,7 +44,7 @@ public sealed class TargetConnectionWatchTests
         for (var turn = 0; turn < 20_000_000 && clock.ElapsedMilliseconds < 3_000 && !watcher.IsCompleted; turn++)
         {
             connection.BeginExchange(clientGone.Token, cutoff.Token);
-            connection.MakeIdle();
+            Assert.True(connection.MakeIdle());
             Assert.True(connection.TryTake());
         }
         Volatile.Write(ref stop, 1);
@@ -53,5 +53,61 @@ public sealed class TargetConnectionWatchTests
         Assert.Null(failure);
         Assert.False(connection.IsClosed, "nothing was cancelled and no deadline passed, yet the watchdog closed the connection");
         connection.Release();
+    }
+
+    /// <summary>
+    /// An exchange whose client has gone ends on its own just as the watchdog sees it, and the pooled connection at
+    /// once carries the next request. The watchdog may tear down the exchange whose client left, never the next
+    /// one: each round races the two on a fresh real connection until the watchdog strikes.
+    /// </summary>
+    [Fact]
+    public async Task The_watchdog_never_tears_down_the_exchange_that_took_the_connection_after_the_one_it_saw()
+    {
+        using var target = new TcpListener(IPAddress.Loopback, 0);
+        target.Start();
+        var port = ((IPEndPoint)target.LocalEndpoint).Port;
+        using var clientGone = new CancellationTokenSource();
+        clientGone.Cancel();
+        using var clientHere = new CancellationTokenSource();
+        int strikes = 0, wrongStrikes = 0;
+        var clock = Stopwatch.StartNew();
+        for (var round = 0; round < 300 && clock.ElapsedMilliseconds < 4_000; round++)
+        {
+            var accepted = target.AcceptSocketAsync();
+            var connection = await Http1TargetConnection.ConnectAsync("127.0.0.1", port, $"127.0.0.1:{port}", tls: null);
+            using var targetSide = await accepted;
+            var ended = 0;
+            var watcher = Task.Run(() =>
+            {
+                for (var turn = 0; turn < 5_000_000 && Volatile.Read(ref ended) == 0; turn++)
+                    connection.Watch(now: 0);
+            });
+            for (var turn = 0; turn < 5_000_000 && !watcher.IsCompleted; turn++)
+            {
+                connection.BeginExchange(clientGone.Token, CancellationToken.None);
+                if (!connection.MakeIdle())
+                {
+                    strikes++;
+                    break;
+                }
+                // From here the exchange whose client left has ended: the watchdog must leave the connection be.
+                if (!connection.TryTake())
+                {
+                    wrongStrikes++;
+                    break;
+                }
+                connection.BeginExchange(clientHere.Token, CancellationToken.None);
+                if (!connection.MakeIdle() || !connection.TryTake())
+                {
+                    wrongStrikes++;
+                    break;
+                }
+            }
+            Volatile.Write(ref ended, 1);
+            await watcher;
+            connection.Release();
+        }
+        Assert.True(strikes > 0, "The watchdog never tore down an exchange whose client had gone.");
+        Assert.Equal(0, wrongStrikes);
     }
 }

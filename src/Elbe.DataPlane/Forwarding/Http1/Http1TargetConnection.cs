@@ -12,11 +12,13 @@ namespace Elbe.DataPlane.Forwarding.Http1;
 /// </summary>
 public sealed class Http1TargetConnection
 {
-    private const int Idle = 0, InUse = 1, Closed = 2;
+    // The state is the low two bits of a word whose upper bits count the exchanges (each TryTake adds one), so
+    // the watchdog can tear down the exchange it looked at and never one that took the connection since.
+    private const long Idle = 0, InUse = 1, Closed = 2, StateBits = 3, OneExchange = 4;
 
     private readonly Socket _socket;
     private readonly SslStream? _tls;
-    private int _state = InUse;
+    private long _state = InUse;
     private int _abort;
     private long _deadline = long.MaxValue;
     private CancellationToken _clientGone;
@@ -42,7 +44,7 @@ public sealed class Http1TargetConnection
     /// <summary>When the connection went back to the pool (Environment.TickCount64).</summary>
     public long IdleSince { get; private set; }
     public TargetConnectionAbort AbortReason => (TargetConnectionAbort)Volatile.Read(ref _abort);
-    public bool IsClosed => Volatile.Read(ref _state) == Closed;
+    public bool IsClosed => (Volatile.Read(ref _state) & StateBits) == Closed;
 
     /// <summary>
     /// Connects within ALB's connect timeout (fact sheet 1.11): past it, <see cref="TargetConnectTimeoutException"/>
@@ -87,22 +89,28 @@ public sealed class Http1TargetConnection
     }
 
     /// <summary>Takes a pooled connection for a request; false when the watchdog closed it first.</summary>
-    public bool TryTake() => Interlocked.CompareExchange(ref _state, InUse, Idle) == Idle;
+    public bool TryTake()
+    {
+        var state = Volatile.Read(ref _state);
+        return (state & StateBits) == Idle && Interlocked.CompareExchange(ref _state, state + OneExchange + InUse, state) == state;
+    }
 
-    /// <summary>Marks the connection idle; the caller then puts it in the pool.</summary>
-    public void MakeIdle()
+    /// <summary>Marks the connection idle for the pool; false when the watchdog tore the exchange down first.</summary>
+    public bool MakeIdle()
     {
         _clientGone = default;
         _cutoff = default;
         _deadline = long.MaxValue;
         IdleSince = Environment.TickCount64;
-        Volatile.Write(ref _state, Idle);
+        var state = Volatile.Read(ref _state);
+        return (state & StateBits) == InUse && Interlocked.CompareExchange(ref _state, state - InUse + Idle, state) == state;
     }
 
     /// <summary>Closes an idle connection the pool has kept too long; false when a request took it first.</summary>
     public bool TryCloseIdle()
     {
-        if (Interlocked.CompareExchange(ref _state, Closed, Idle) != Idle) return false;
+        var state = Volatile.Read(ref _state);
+        if ((state & StateBits) != Idle || Interlocked.CompareExchange(ref _state, state + Closed, state) != state) return false;
         Release();
         return true;
     }
@@ -134,14 +142,20 @@ public sealed class Http1TargetConnection
     /// <summary>The watchdog's look at an exchange in progress: tears it down when the client left, the target stalled, or its deregistration ended.</summary>
     public void Watch(long now)
     {
-        if (Volatile.Read(ref _state) != InUse) return;
+        var state = Volatile.Read(ref _state);
+        if ((state & StateBits) != InUse) return;
         // Copies first: the exchange may end and clear the fields meanwhile (MakeIdle), and a token read in place
         // reads its source twice, null the second time: that crashed the process from the watchdog's timer.
         var clientGone = _clientGone;
         var cutoff = _cutoff;
-        if (clientGone.IsCancellationRequested) Abort(TargetConnectionAbort.ClientGone);
-        else if (cutoff.IsCancellationRequested) Abort(TargetConnectionAbort.Cutoff);
-        else if (now >= Volatile.Read(ref _deadline)) Abort(TargetConnectionAbort.TargetIdle);
+        var reason = clientGone.IsCancellationRequested ? TargetConnectionAbort.ClientGone
+            : cutoff.IsCancellationRequested ? TargetConnectionAbort.Cutoff
+            : now >= Volatile.Read(ref _deadline) ? TargetConnectionAbort.TargetIdle
+            : TargetConnectionAbort.None;
+        if (reason == TargetConnectionAbort.None) return;
+        // What was read may belong to an exchange that has ended since, its connection now carrying another
+        // request: only the exchange looked at is torn down, and only while it still runs.
+        if (Interlocked.CompareExchange(ref _state, state - InUse + Closed, state) == state) Abort(reason);
     }
 
     /// <summary>Closing the socket fails whatever read or write is pending; the reason tells the exchange what to answer.</summary>
@@ -154,7 +168,13 @@ public sealed class Http1TargetConnection
     /// <summary>Ends the connection; safe to call more than once and from the watchdog.</summary>
     public void Close()
     {
-        Volatile.Write(ref _state, Closed);
+        var state = Volatile.Read(ref _state);
+        while ((state & StateBits) != Closed)
+        {
+            var seen = Interlocked.CompareExchange(ref _state, state - (state & StateBits) + Closed, state);
+            if (seen == state) break;
+            state = seen;
+        }
         try { _socket.Dispose(); }
         catch (Exception) { /* already gone */ }
     }

@@ -39,9 +39,14 @@ public sealed class TargetConnectionPool : IDisposable
     /// <summary>Registers a new connection with the watchdog.</summary>
     public void Track(Http1TargetConnection connection) => _live.TryAdd(connection, 0);
 
+    /// <summary>Pools a connection whose exchange ended cleanly, unless the watchdog tore that exchange down meanwhile.</summary>
     public void Return(Http1TargetConnection connection)
     {
-        connection.MakeIdle();
+        if (!connection.MakeIdle())
+        {
+            Discard(connection);
+            return;
+        }
         _idle.GetOrAdd(connection.Endpoint, static _ => new ConcurrentQueue<Http1TargetConnection>()).Enqueue(connection);
     }
 
