@@ -18,10 +18,8 @@ public sealed class TargetConnectionWatchTests
     {
         using var target = new TcpListener(IPAddress.Loopback, 0);
         target.Start();
-        var port = ((IPEndPoint)target.LocalEndpoint).Port;
-        var accepted = target.AcceptSocketAsync();
-        var connection = await Http1TargetConnection.ConnectAsync("127.0.0.1", port, $"127.0.0.1:{port}", tls: null);
-        using var targetSide = await accepted;
+        var (connection, targetSide) = await ConnectAsync(target);
+        using var _ = targetSide;
         using var clientGone = new CancellationTokenSource();
         using var cutoff = new CancellationTokenSource();
         var stop = 0;
@@ -65,7 +63,6 @@ public sealed class TargetConnectionWatchTests
     {
         using var target = new TcpListener(IPAddress.Loopback, 0);
         target.Start();
-        var port = ((IPEndPoint)target.LocalEndpoint).Port;
         using var clientGone = new CancellationTokenSource();
         clientGone.Cancel();
         using var clientHere = new CancellationTokenSource();
@@ -73,9 +70,8 @@ public sealed class TargetConnectionWatchTests
         var clock = Stopwatch.StartNew();
         for (var round = 0; round < 300 && clock.ElapsedMilliseconds < 4_000; round++)
         {
-            var accepted = target.AcceptSocketAsync();
-            var connection = await Http1TargetConnection.ConnectAsync("127.0.0.1", port, $"127.0.0.1:{port}", tls: null);
-            using var targetSide = await accepted;
+            var (connection, targetSide) = await ConnectAsync(target);
+            using var _ = targetSide;
             var ended = 0;
             var watcher = Task.Run(() =>
             {
@@ -109,5 +105,14 @@ public sealed class TargetConnectionWatchTests
         }
         Assert.True(strikes > 0, "The watchdog never tore down an exchange whose client had gone.");
         Assert.Equal(0, wrongStrikes);
+    }
+
+    /// <summary>A real target connection to <paramref name="target"/>, and the target's side of it.</summary>
+    private static async Task<(Http1TargetConnection Connection, Socket TargetSide)> ConnectAsync(TcpListener target)
+    {
+        var port = ((IPEndPoint)target.LocalEndpoint).Port;
+        var accepted = target.AcceptSocketAsync();
+        var connection = await Http1TargetConnection.ConnectAsync("127.0.0.1", port, $"127.0.0.1:{port}", tls: null);
+        return (connection, await accepted);
     }
 }
