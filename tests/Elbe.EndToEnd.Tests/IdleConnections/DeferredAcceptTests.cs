@@ -5,12 +5,13 @@ namespace Elbe.EndToEnd.Tests.IdleConnections;
 
 /// <summary>
 /// HTTP listeners take a connection from the kernel only once its first bytes arrived (TCP_DEFER_ACCEPT): until
-/// then the kernel keeps it half-open (SYN_RECV) with no socket for the load balancer, and the request that follows is served as any other.
+/// then the kernel keeps it half-open (SYN_RECV) with no socket for the load balancer, and the request that
+/// follows is served as any other.
 /// </summary>
 public sealed class DeferredAcceptTests
 {
     [Fact]
-    public async Task A_client_that_has_sent_nothing_holds_no_socket_until_its_request_arrives()
+    public async Task A_client_that_has_sent_nothing_stays_half_open_until_its_request_arrives()
     {
         await using var listener = await IdleListener.StartAsync(TimeSpan.FromSeconds(60));
         await using var client = await listener.ConnectAsync();
