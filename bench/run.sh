@@ -11,7 +11,7 @@
 #   --skip-build  reuse bench/out from the last run
 #   --elbe-dll    run this already built elbe.dll with `dotnet` instead of publishing src/Elbe
 #   --report-only render the report again from the last run's results (bench/logs)
-# env: DURATION (s, default 5), WARMUP (s, default 3), ROUNDS (default 2), IDLE_CONNECTIONS (default 8000),
+# env: DURATION (s, default 5), WARMUP (s, default 3), ROUNDS (default 3), IDLE_CONNECTIONS (default 8000),
 #      BENCH_RUN_DIR (scratch directory, default bench/logs), BENCH_LOOPBACK_OCTET (N below, default 1)
 set -euo pipefail
 
@@ -39,7 +39,7 @@ if [ -n "$QUICK" ]; then
     DURATION="${DURATION:-1}"; WARMUP="${WARMUP:-0}"; ROUNDS="${ROUNDS:-1}"; IDLE_CONNECTIONS="${IDLE_CONNECTIONS:-200}"
     REPORT="${REPORT:-$RUN/quick.md}"
 fi
-DURATION="${DURATION:-5}"; WARMUP="${WARMUP:-3}"; ROUNDS="${ROUNDS:-2}"; IDLE_CONNECTIONS="${IDLE_CONNECTIONS:-8000}"
+DURATION="${DURATION:-5}"; WARMUP="${WARMUP:-3}"; ROUNDS="${ROUNDS:-3}"; IDLE_CONNECTIONS="${IDLE_CONNECTIONS:-8000}"
 REPORT="${REPORT:-$BENCH/RESULTS.md}"
 # Elbe and the targets live in 127.N.0.0/16: targets on 127.N.1.200, Elbe's nodes from 127.N.1.4 (its subnets
 # mapped there by a server config), its API on 127.N.0.10. Another N lets a second run (the smoke test of another
