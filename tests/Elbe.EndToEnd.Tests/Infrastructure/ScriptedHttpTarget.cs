@@ -13,8 +13,7 @@ namespace Elbe.EndToEnd.Tests.Infrastructure;
 public sealed class ScriptedHttpTarget : IAsyncDisposable
 {
     /// <summary>What to send back, and what to do with the connection afterwards.</summary>
-    /// <param name="DelayMs">How long the target thinks before it answers, holding the connection busy.</param>
-    public sealed record Answer(string Bytes, bool CloseAfter = false, bool CloseSoonAfter = false, int DelayMs = 0);
+    public sealed record Answer(string Bytes, bool CloseAfter = false, bool CloseSoonAfter = false);
 
     private readonly TcpListener listener;
     private readonly Func<ScriptedRequest, Answer> script;
@@ -76,7 +75,6 @@ public sealed class ScriptedHttpTarget : IAsyncDisposable
                     var answer = request.Path == BackendServer.HealthPath
                         ? new Answer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
                         : script(request);
-                    if (answer.DelayMs > 0) await Task.Delay(answer.DelayMs, timeout.Token);
                     await stream.WriteAsync(Encoding.Latin1.GetBytes(answer.Bytes), timeout.Token);
                     if (answer.CloseAfter) return;
                     if (answer.CloseSoonAfter)

@@ -4,7 +4,7 @@ namespace Elbe.DataPlane.Forwarding.Http1;
 
 /// <summary>
 /// Kept-alive HTTP/1.1 connections to targets, per target endpoint, shared by every listener (as ALB reuses target
-/// connections across clients), the one returned last reused first (<see cref="IdleTargetConnections"/>). A watchdog runs four times a
+/// connections across clients). Lock-free on the request path: a queue per endpoint. A watchdog runs four times a
 /// second over the live connections: it closes the ones idle in the pool past 55 s (as SocketsHttpHandler was set
 /// to), and tears down exchanges whose client left, whose target stalled past the idle timeout, or whose target's
 /// deregistration ended — which costs each request a field write instead of a timer and two registrations.
@@ -14,7 +14,7 @@ public sealed class TargetConnectionPool : IDisposable
     public static readonly TimeSpan PooledIdleTimeout = TimeSpan.FromSeconds(55);
     private static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(250);
 
-    private readonly ConcurrentDictionary<string, IdleTargetConnections> _idle = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<Http1TargetConnection>> _idle = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Http1TargetConnection, byte> _live = new();
     private readonly Timer _watchdog;
 
@@ -24,9 +24,9 @@ public sealed class TargetConnectionPool : IDisposable
     /// <param name="mustBeQuiet">Skip connections with input pending (the target closed them): a request whose body cannot be replayed needs one that is still open.</param>
     public Http1TargetConnection? Rent(string endpoint, bool mustBeQuiet)
     {
-        if (!_idle.TryGetValue(endpoint, out var idle)) return null;
+        if (!_idle.TryGetValue(endpoint, out var queue)) return null;
         var now = Environment.TickCount64;
-        while (idle.TryPop(out var connection))
+        while (queue.TryDequeue(out var connection))
         {
             if (!connection.TryTake()) continue;
             if (now - connection.IdleSince < (long)PooledIdleTimeout.TotalMilliseconds && !(mustBeQuiet && connection.HasPendingInput()))
@@ -47,7 +47,7 @@ public sealed class TargetConnectionPool : IDisposable
             Discard(connection);
             return;
         }
-        _idle.GetOrAdd(connection.Endpoint, static _ => new IdleTargetConnections()).Push(connection);
+        _idle.GetOrAdd(connection.Endpoint, static _ => new ConcurrentQueue<Http1TargetConnection>()).Enqueue(connection);
     }
 
     /// <summary>Closes a connection the exchange that owns it will not reuse.</summary>
@@ -61,7 +61,7 @@ public sealed class TargetConnectionPool : IDisposable
 
     private void Watch()
     {
-        // Every 10 s: drop the pool entries of connections closed while pooled, and the pools of endpoints left
+        // Every 10 s: drop the queue entries of connections closed while pooled, and the queues of endpoints left
         // with none (targets deregistered), so they do not outlive their connections.
         if (++_watches % 40 == 0) Prune();
         var now = Environment.TickCount64;
@@ -70,7 +70,7 @@ public sealed class TargetConnectionPool : IDisposable
         {
             if (now - connection.IdleSince >= idleLimit && connection.TryCloseIdle())
             {
-                // Its pool entry stays until a Rent skips it or Prune drops it.
+                // Its queue entry stays until a Rent skips it.
                 _live.TryRemove(connection, out _);
                 continue;
             }
@@ -80,11 +80,12 @@ public sealed class TargetConnectionPool : IDisposable
 
     private void Prune()
     {
-        foreach (var (endpoint, idle) in _idle)
+        foreach (var (endpoint, queue) in _idle)
         {
-            idle.RemoveClosed();
-            // Removed only if still this pool; a connection returned into it meanwhile is closed by the idle limit.
-            if (idle.IsEmpty) _idle.TryRemove(new KeyValuePair<string, IdleTargetConnections>(endpoint, idle));
+            for (var i = queue.Count; i > 0 && queue.TryDequeue(out var connection); i--)
+                if (!connection.IsClosed) queue.Enqueue(connection);
+            // Removed only if still this queue; a connection returned into it meanwhile is closed by the idle limit.
+            if (queue.IsEmpty) _idle.TryRemove(new KeyValuePair<string, ConcurrentQueue<Http1TargetConnection>>(endpoint, queue));
         }
     }
 
