@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
@@ -44,7 +45,7 @@ public sealed class KeptAliveClient : IAsyncDisposable
     }
 
     /// <summary>The client's own address and port, as the load balancer sees it as the peer.</summary>
-    public System.Net.IPEndPoint LocalEndPoint => (System.Net.IPEndPoint)_client.Client.LocalEndPoint!;
+    public IPEndPoint LocalEndPoint => (IPEndPoint)_client.Client.LocalEndPoint!;
 
     public static string Get(string path = "/") => $"GET {path} HTTP/1.1\r\nHost: idle.test\r\n\r\n";
 

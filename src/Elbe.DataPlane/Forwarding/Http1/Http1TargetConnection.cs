@@ -89,11 +89,7 @@ public sealed class Http1TargetConnection
     }
 
     /// <summary>Takes a pooled connection for a request; false when the watchdog closed it first.</summary>
-    public bool TryTake()
-    {
-        var state = Volatile.Read(ref _state);
-        return (state & StateBits) == Idle && Interlocked.CompareExchange(ref _state, state + OneExchange + InUse, state) == state;
-    }
+    public bool TryTake() => TryMove(Idle, InUse, OneExchange);
 
     /// <summary>Marks the connection idle for the pool; false when the watchdog tore the exchange down first.</summary>
     public bool MakeIdle()
@@ -102,17 +98,22 @@ public sealed class Http1TargetConnection
         _cutoff = default;
         _deadline = long.MaxValue;
         IdleSince = Environment.TickCount64;
-        var state = Volatile.Read(ref _state);
-        return (state & StateBits) == InUse && Interlocked.CompareExchange(ref _state, state - InUse + Idle, state) == state;
+        return TryMove(InUse, Idle);
     }
 
     /// <summary>Closes an idle connection the pool has kept too long; false when a request took it first.</summary>
     public bool TryCloseIdle()
     {
-        var state = Volatile.Read(ref _state);
-        if ((state & StateBits) != Idle || Interlocked.CompareExchange(ref _state, state + Closed, state) != state) return false;
+        if (!TryMove(Idle, Closed)) return false;
         Release();
         return true;
+    }
+
+    /// <summary>Moves the state from <paramref name="from"/> to <paramref name="to"/>, keeping the exchange count plus <paramref name="exchanges"/>; false when it was not in <paramref name="from"/>.</summary>
+    private bool TryMove(long from, long to, long exchanges = 0)
+    {
+        var state = Volatile.Read(ref _state);
+        return (state & StateBits) == from && Interlocked.CompareExchange(ref _state, state - from + to + exchanges, state) == state;
     }
 
     /// <summary>Whether the target has sent something (or closed) while the connection sat in the pool: then it cannot carry a request.</summary>
