@@ -11,7 +11,8 @@
 #   --skip-build  reuse bench/out from the last run
 #   --elbe-dll    run this already built elbe.dll with `dotnet` instead of publishing src/Elbe
 #   --report-only render the report again from the last run's results (bench/logs)
-# env: DURATION (s, default 5), WARMUP (s, default 3), ROUNDS (default 3), IDLE_CONNECTIONS (default 8000),
+# env: DURATION (s, default 5), WARMUP (s, default 3), WARMUP_FIRST (s, default 15: round 1's warm-up per scenario),
+#      ROUNDS (default 3), IDLE_CONNECTIONS (default 8000),
 #      BENCH_RUN_DIR (scratch directory, default bench/logs), BENCH_LOOPBACK_OCTET (N below, default 1)
 set -euo pipefail
 
@@ -36,10 +37,11 @@ while [ $# -gt 0 ]; do
     shift
 done
 if [ -n "$QUICK" ]; then
-    DURATION="${DURATION:-1}"; WARMUP="${WARMUP:-0}"; ROUNDS="${ROUNDS:-1}"; IDLE_CONNECTIONS="${IDLE_CONNECTIONS:-200}"
+    DURATION="${DURATION:-1}"; WARMUP="${WARMUP:-0}"; WARMUP_FIRST="${WARMUP_FIRST:-0}"; ROUNDS="${ROUNDS:-1}"; IDLE_CONNECTIONS="${IDLE_CONNECTIONS:-200}"
     REPORT="${REPORT:-$RUN/quick.md}"
 fi
 DURATION="${DURATION:-5}"; WARMUP="${WARMUP:-3}"; ROUNDS="${ROUNDS:-3}"; IDLE_CONNECTIONS="${IDLE_CONNECTIONS:-8000}"
+WARMUP_FIRST="${WARMUP_FIRST:-15}"
 REPORT="${REPORT:-$BENCH/RESULTS.md}"
 # Elbe and the targets live in 127.N.0.0/16: targets on 127.N.1.200, Elbe's nodes from 127.N.1.4 (its subnets
 # mapped there by a server config), its API on 127.N.0.10. Another N lets a second run (the smoke test of another
@@ -61,7 +63,7 @@ write_report() {
         echo
         echo "- when: $(date -u '+%Y-%m-%d %H:%M UTC'), Elbe commit $(git -C "$REPO" rev-parse --short HEAD)$(git -C "$REPO" diff --quiet || echo ' (with uncommitted changes)')"
         echo "- machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo); load generator, targets and proxies all on it, unpinned"
-        echo "- each run: ${WARMUP} s warm-up, ${DURATION} s measured; $ROUNDS alternating round(s) (A B C D A B C D), best round shown; idle connections: $IDLE_CONNECTIONS"
+        echo "- each run: ${WARMUP} s warm-up (${WARMUP_FIRST:-$WARMUP} s in a scenario's first round), ${DURATION} s measured; $ROUNDS alternating round(s) (A B C D A B C D), best round shown; idle connections: $IDLE_CONNECTIONS"
         echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine slows runs down)"
         echo "- $(haproxy -v | head -1 | cut -d' ' -f1-3) nbthread 2; $(nginx -v 2>&1 | cut -d' ' -f3) 2 workers; stock YARP 2.3 (StockYarp/); targets nginx 2 workers; $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2); .NET SDK $(dotnet --version)"
         echo
@@ -329,7 +331,7 @@ fi
 
 # --- measuring -------------------------------------------------------------------------------------------------
 : > "$RESULTS"; : > "$SCENARIO_LIST"
-printf 'DURATION=%s WARMUP=%s ROUNDS=%s IDLE_CONNECTIONS=%s\n' "$DURATION" "$WARMUP" "$ROUNDS" "$IDLE_CONNECTIONS" > "$RUN/settings.sh"
+printf 'DURATION=%s WARMUP=%s WARMUP_FIRST=%s ROUNDS=%s IDLE_CONNECTIONS=%s\n' "$DURATION" "$WARMUP" "$WARMUP_FIRST" "$ROUNDS" "$IDLE_CONNECTIONS" > "$RUN/settings.sh"
 
 # Runs the load generator once against proxy's family endpoint; prints the wrk-summary line.
 drive() { # proxy family tool path seconds output
@@ -352,7 +354,10 @@ drive() { # proxy family tool path seconds output
 # One measured run: load for DURATION seconds, with the proxy's CPU time and peak memory around it.
 measure() { # scenario family tool path proxy round
     local scenario=$1 family=$2 tool=$3 path=$4 proxy=$5 round=$6 pid=${PID[$5]} before after line
-    [ "$WARMUP" -gt 0 ] && drive "$proxy" "$family" "$tool" "$path" "$WARMUP" /dev/null > /dev/null
+    # A scenario's first round warms longer: its paths are new to the proxy, and a .NET proxy's tiered compiler
+    # needs 15-20 s of them, competing for the same two cores, before it runs at its steady speed (RESULTS.md).
+    local warmup=$WARMUP; [ "$round" = 1 ] && warmup=$WARMUP_FIRST
+    [ "$warmup" -gt 0 ] && drive "$proxy" "$family" "$tool" "$path" "$warmup" /dev/null > /dev/null
     before=$(cpu_ticks "$pid")
     line=$(drive "$proxy" "$family" "$tool" "$path" "$DURATION" "$RUN/wrk/$scenario.$proxy.$round.out")
     after=$(cpu_ticks "$pid")
