@@ -89,6 +89,8 @@ write_report() {
 }
 
 if [ -n "$REPORT_ONLY" ]; then
+    # A run from before WARMUP_FIRST warmed every round alike.
+    unset WARMUP_FIRST
     # shellcheck disable=SC1091
     source "$RUN/settings.sh"
     write_report
