@@ -1,6 +1,7 @@
 using System.Net;
 using Elbe.DataPlane.Listeners.Detaching;
 using Elbe.DataPlane.Listeners.Tls;
+using Elbe.DataPlane.Listeners.Transport;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -41,12 +42,15 @@ public sealed class ListenerHost : IAsyncDisposable
     public static async Task<ListenerHost> StartAsync(IReadOnlyList<IPAddress> addresses, ListenerRuntime runtime, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseSockets(sockets =>
-        {
-            // The request path runs on the socket thread that read it (see InlineSocketCompletions).
-            sockets.UnsafePreferInlineScheduling = true;
-            sockets.CreateBoundListenSocket = DeferredAccept.CreateBoundListenSocket;
-        });
+        if (EventLoopTransportFactory.IsChosen)
+            builder.Services.AddSingleton<IConnectionListenerFactory, EventLoopTransportFactory>();
+        else
+            builder.WebHost.UseSockets(sockets =>
+            {
+                // The request path runs on the socket thread that read it (see InlineSocketCompletions).
+                sockets.UnsafePreferInlineScheduling = true;
+                sockets.CreateBoundListenSocket = DeferredAccept.CreateBoundListenSocket;
+            });
         var rejections = new KestrelRejectionReasons();
         var sweep = new IdleConnectionSweep();
         builder.Logging.ClearProviders();

@@ -105,6 +105,32 @@ public sealed class BackendServer : IAsyncDisposable
             await Task.Delay(Math.Clamp(ms, 0, 30_000), context.RequestAborted);
             await context.Response.WriteAsync("backend=" + self!.Name);
         });
+        // count bytes of a repeating pattern (0, 1, ... 250, 0, ...), so a client can check every byte it got.
+        app.Map("/bytes/{count:long}", async (HttpContext context, long count) =>
+        {
+            context.Response.ContentLength = count;
+            var chunk = new byte[64 * 1024];
+            for (long sent = 0; sent < count; sent += chunk.Length)
+            {
+                var size = (int)Math.Min(chunk.Length, count - sent);
+                for (var i = 0; i < size; i++) chunk[i] = (byte)((sent + i) % 251);
+                await context.Response.Body.WriteAsync(chunk.AsMemory(0, size), context.RequestAborted);
+            }
+        });
+        // The request body's length and SHA-256, to show an upload arrived whole.
+        app.Map("/digest", async (HttpContext context) =>
+        {
+            using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+            var buffer = new byte[64 * 1024];
+            long length = 0;
+            int read;
+            while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
+            {
+                sha.AppendData(buffer, 0, read);
+                length += read;
+            }
+            await context.Response.WriteAsync($"{length} {Convert.ToHexString(sha.GetHashAndReset())}");
+        });
         app.Map("/status/{code:int}", async (HttpContext context, int code) =>
         {
             context.Response.StatusCode = code;

@@ -5,6 +5,7 @@ namespace Elbe.DataPlane.Network.EventLoop;
 /// <summary>
 /// The Linux system calls the event-loop relay is written on. Raw file descriptors, no SafeHandles: each is closed
 /// exactly once, a flow's by the loop thread that owns the flow, a listener's only after every loop stopped watching it.
+/// The HTTP listeners' connections, which several threads use, go through <see cref="SocketDescriptor"/>.
 /// </summary>
 /// <remarks>
 /// DllImport with blittable arguments (ints, pointers as <c>ref byte</c>) rather than LibraryImport: the generated
@@ -18,10 +19,11 @@ internal static class Libc
     public const int SOL_IP = 0, IP_TRANSPARENT = 19, IP_BIND_ADDRESS_NO_PORT = 24;
     public const int SOL_IPV6 = 41, IPV6_TRANSPARENT = 75;
     public const int IPPROTO_TCP = 6, TCP_NODELAY = 1;
-    public const int SHUT_WR = 1;
+    public const int SHUT_WR = 1, SHUT_RDWR = 2;
+    public const uint FIONREAD = 0x541B;
     public const int MSG_NOSIGNAL = 0x4000;
 
-    public const int EPERM = 1, EINTR = 4, EAGAIN = 11, EACCES = 13, EADDRINUSE = 98, EADDRNOTAVAIL = 99,
+    public const int EPERM = 1, EINTR = 4, EBADF = 9, EAGAIN = 11, EACCES = 13, EADDRINUSE = 98, EADDRNOTAVAIL = 99,
         ECONNABORTED = 103, ECONNREFUSED = 111, EINPROGRESS = 115;
 
     public const uint EPOLLIN = 0x1, EPOLLOUT = 0x4, EPOLLERR = 0x8, EPOLLHUP = 0x10, EPOLLRDHUP = 0x2000,
@@ -75,6 +77,10 @@ internal static class Libc
 
     [DllImport("libc", EntryPoint = "shutdown", SetLastError = true)]
     public static extern int Shutdown(int fd, int how);
+
+    /// <summary>ioctl with an int argument (FIONREAD: bytes waiting to be read).</summary>
+    [DllImport("libc", EntryPoint = "ioctl", SetLastError = true)]
+    public static extern int Ioctl(int fd, nuint request, ref int value);
 
     [DllImport("libc", EntryPoint = "close", SetLastError = true)]
     public static extern int Close(int fd);

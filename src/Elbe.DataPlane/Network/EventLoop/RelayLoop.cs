@@ -81,6 +81,12 @@ internal sealed class RelayLoop
         Write(_wake, ref one[0], 8);
     }
 
+    /// <summary>
+    /// Runs <paramref name="command"/> at the loop's next wake-up without causing one: for tidying that may wait
+    /// (freeing a closed connection's slot), where a wake-up per connection would cost an eventfd write and a pass.
+    /// </summary>
+    public void PostQuietly(Action<RelayLoop> command, ILogger logger) => _commands.Enqueue((command, logger));
+
     /// <summary>Starts accepting on the relay's sockets.</summary>
     public void Add(TcpListenerRelay relay)
     {
@@ -140,6 +146,14 @@ internal sealed class RelayLoop
         _watched[slot] = null;
         _freeWatched.Push(slot);
         return -1;
+    }
+
+    /// <summary>Stops watching a descriptor that stays open (a listen socket other loops may still watch).</summary>
+    public void Unwatch(int fd, int slot)
+    {
+        if (slot < 0) return;
+        EpollDelete(_epoll, fd);
+        Unwatch(slot);
     }
 
     /// <summary>No more reports for the slot; the caller closes the descriptor.</summary>
@@ -294,7 +308,7 @@ internal sealed class RelayLoop
         return Bind(target, ref address[0], length) == 0 ? 0 : Errno;
     }
 
-    private static System.Net.IPEndPoint? LocalEndPoint(int fd)
+    public static System.Net.IPEndPoint? LocalEndPoint(int fd)
     {
         Span<byte> address = stackalloc byte[NativeAddress.MaxLength];
         var length = NativeAddress.MaxLength;

@@ -1,0 +1,144 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using Elbe.DataPlane.Network.EventLoop;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging.Abstractions;
+using static Elbe.DataPlane.Network.EventLoop.Libc;
+
+namespace Elbe.DataPlane.Listeners.Transport;
+
+/// <summary>
+/// One listen socket, watched by every event loop (EPOLLEXCLUSIVE: a new connection wakes one). The loop that
+/// accepts a connection keeps it; Kestrel takes it from <see cref="AcceptAsync"/>.
+/// </summary>
+internal sealed class EventLoopConnectionListener : IConnectionListener
+{
+    /// <summary>Accepts per wake-up, so a burst of connections cannot keep a loop from the ones it has.</summary>
+    private const int AcceptBatch = 64;
+
+    private readonly Socket _socket;
+    private readonly int _fd;
+    private readonly bool _wildcard;
+    private readonly PipeOptions _inputOptions;
+    private readonly PipeOptions _outputOptions;
+    private readonly int _largestRead;
+    private readonly Channel<ConnectionContext> _accepted = Channel.CreateUnbounded<ConnectionContext>(
+        new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
+    private readonly List<(RelayLoop Loop, int Slot)> _watches = [];
+    private readonly TaskCompletionSource _unwatched = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _unbound;
+    private int _disposed;
+
+    public EventLoopConnectionListener(Socket socket, MemoryPool<byte> pool)
+    {
+        _socket = socket;
+        _fd = (int)socket.Handle;
+        EndPoint = socket.LocalEndPoint!;
+        _wildcard = EndPoint is IPEndPoint ip && (ip.Address.Equals(IPAddress.Any) || ip.Address.Equals(IPAddress.IPv6Any));
+        // Kestrel's socket transport's limits: 1 MiB unread from the client, 64 KiB unsent to it. Inline schedulers:
+        // Kestrel runs on the thread that read the bytes, and a response is sent on the thread that wrote it.
+        var segment = pool.MaxBufferSize > 0 ? Math.Min(pool.MaxBufferSize, 4096) : 4096;
+        _inputOptions = new(pool, PipeScheduler.Inline, PipeScheduler.Inline, 1024 * 1024, 512 * 1024, segment, useSynchronizationContext: false);
+        _outputOptions = new(pool, PipeScheduler.Inline, PipeScheduler.Inline, 64 * 1024, 32 * 1024, segment, useSynchronizationContext: false);
+        _largestRead = pool.MaxBufferSize > 0 ? pool.MaxBufferSize : 64 * 1024;
+    }
+
+    public EndPoint EndPoint { get; }
+
+    public void Start()
+    {
+        foreach (var loop in RelayLoop.All)
+            loop.Post(l =>
+            {
+                var slot = l.Watch(_fd, EPOLLIN | EPOLLEXCLUSIVE, new Acceptor(this, l));
+                lock (_watches) _watches.Add((l, slot));
+            }, NullLogger.Instance);
+    }
+
+    private sealed class Acceptor(EventLoopConnectionListener listener, RelayLoop loop) : IReadiness
+    {
+        public void OnReady(uint events) => listener.AcceptOn(loop);
+    }
+
+    /// <summary>On <paramref name="loop"/>'s thread: the connections waiting, up to a batch (the socket is level-triggered).</summary>
+    private void AcceptOn(RelayLoop loop)
+    {
+        Span<byte> client = stackalloc byte[NativeAddress.MaxLength];
+        for (var i = 0; i < AcceptBatch; i++)
+        {
+            var length = NativeAddress.MaxLength;
+            var fd = Accept4(_fd, ref client[0], ref length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+            if (fd < 0)
+            {
+                if (Errno is EINTR or ECONNABORTED) continue;
+                return;
+            }
+            if (Volatile.Read(ref _unbound) != 0)
+            {
+                CloseWithReset(fd);
+                continue;
+            }
+            SetInt(fd, IPPROTO_TCP, TCP_NODELAY, 1);
+            var local = _wildcard ? RelayLoop.LocalEndPoint(fd) ?? EndPoint : EndPoint;
+            var connection = new EventLoopConnection(new SocketDescriptor(fd), loop, NativeAddress.ToEndPoint(client[..length]), local,
+                _inputOptions, _outputOptions, _largestRead);
+            // Kestrel's accept loop continues inline from here and queues the connection to the thread pool.
+            if (!connection.Register() || !_accepted.Writer.TryWrite(connection))
+                connection.Abort(new ConnectionAbortedException("The listener stopped."));
+        }
+    }
+
+    public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await _accepted.Reader.ReadAsync(cancellationToken);
+        }
+        catch (ChannelClosedException)
+        {
+            return null;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Every loop stops watching the socket (each after its own watch began: commands run in order), then it closes.</summary>
+    public async ValueTask UnbindAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _unbound, 1) == 0)
+        {
+            var remaining = RelayLoop.All.Count;
+            foreach (var loop in RelayLoop.All)
+                loop.Post(l =>
+                {
+                    lock (_watches)
+                        foreach (var (watcher, slot) in _watches)
+                            if (watcher == l) l.Unwatch(_fd, slot);
+                    if (Interlocked.Decrement(ref remaining) == 0) _unwatched.TrySetResult();
+                }, NullLogger.Instance);
+        }
+        _accepted.Writer.TryComplete();
+        try
+        {
+            await _unwatched.Task.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            // A loop stuck for seconds is a bug elsewhere; closing the socket still takes it out of every epoll set.
+        }
+        if (Interlocked.Exchange(ref _disposed, 1) == 0) _socket.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await UnbindAsync();
+        // Accepted after Kestrel's last AcceptAsync: nobody will serve them.
+        while (_accepted.Reader.TryRead(out var connection))
+            connection.Abort(new ConnectionAbortedException("The listener stopped."));
+    }
+}

@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using Elbe.EndToEnd.Tests.Infrastructure;
+
+namespace Elbe.EndToEnd.Tests.Http1;
+
+/// <summary>
+/// The HTTP listeners' own transport on the event loops (EventLoopConnection): uploads larger than one read and
+/// than the input's 1 MiB limit, responses larger than the kernel's send buffer to a client that reads late, and
+/// connections that end from either side, each over real sockets.
+/// </summary>
+public sealed class ListenerTransportTests
+{
+    [Fact]
+    public async Task An_upload_many_reads_long_reaches_the_target_whole()
+    {
+        await using var backend = await BackendServer.StartAsync("digest");
+        await using var elbe = await StartAsync(backend);
+        var body = RandomNumberGenerator.GetBytes(6 * 1024 * 1024 + 123);
+
+        using var client = new TcpClient();
+        await client.ConnectAsync(elbe.NodeAddress(), CfnTemplate.ListenerPort);
+        var stream = client.GetStream();
+        // Head and body in one go: the listener reads it in full blocks, pausing whenever 1 MiB is unread.
+        var head = Encoding.ASCII.GetBytes($"POST /digest HTTP/1.1\r\nHost: lb\r\nContent-Length: {body.Length}\r\n\r\n");
+        var sending = Task.Run(async () =>
+        {
+            await stream.WriteAsync(head);
+            await stream.WriteAsync(body);
+        });
+        var response = await RawResponse.ReadAsync(stream);
+        await sending;
+
+        Assert.Equal(200, response.Status);
+        Assert.Equal($"{body.Length} {Convert.ToHexString(SHA256.HashData(body))}", Encoding.ASCII.GetString(response.Body));
+    }
+
+    [Fact]
+    public async Task A_response_larger_than_the_socket_buffers_reaches_a_client_that_reads_late()
+    {
+        await using var backend = await BackendServer.StartAsync("bytes");
+        await using var elbe = await StartAsync(backend);
+        const int size = 24 * 1024 * 1024;
+
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+        await client.ConnectAsync(IPAddress.Parse(elbe.NodeAddress()), CfnTemplate.ListenerPort);
+        using var stream = new NetworkStream(client);
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"GET /bytes/{size} HTTP/1.1\r\nHost: lb\r\n\r\n"));
+        // Not reading for a while fills the client's receive buffer and then the listener's send buffer, so the
+        // listener must wait for the socket to become writable again, many times over, to finish.
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        var response = await RawResponse.ReadAsync(stream);
+
+        Assert.Equal(200, response.Status);
+        Assert.Equal(size, response.Body.Length);
+        for (var i = 0; i < size; i++)
+            if (response.Body[i] != (byte)(i % 251))
+                Assert.Fail($"byte {i} is {response.Body[i]}, not {i % 251}");
+
+        // The connection stays usable for the next request.
+        await stream.WriteAsync(Encoding.ASCII.GetBytes("GET /bytes/10 HTTP/1.1\r\nHost: lb\r\n\r\n"));
+        var next = await RawResponse.ReadAsync(stream);
+        Assert.Equal(new byte[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 }, next.Body);
+    }
+
+    [Fact]
+    public async Task The_listener_closes_its_side_when_the_client_closes_and_when_it_asks_to()
+    {
+        await using var backend = await BackendServer.StartAsync("closing");
+        await using var elbe = await StartAsync(backend);
+        var listener = new IPEndPoint(IPAddress.Parse(elbe.NodeAddress()), CfnTemplate.ListenerPort);
+
+        // The client asks for the connection to close: the response ends with the listener's FIN.
+        using (var asking = new TcpClient())
+        {
+            await asking.ConnectAsync(listener);
+            var stream = asking.GetStream();
+            await stream.WriteAsync(Encoding.ASCII.GetBytes("GET /bytes/5 HTTP/1.1\r\nHost: lb\r\nConnection: close\r\n\r\n"));
+            var response = await RawResponse.ReadAsync(stream);
+            Assert.Equal(new byte[] { 0, 1, 2, 3, 4 }, response.Body);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            Assert.Equal(0, await stream.ReadAsync(new byte[1], timeout.Token));
+        }
+
+        // The client closes after a response: the listener's socket must not stay half-closed (CLOSE_WAIT) with
+        // its descriptor open; the kernel forgets the connection once both sides closed.
+        var client = new TcpClient();
+        await client.ConnectAsync(listener);
+        var clientEnd = (IPEndPoint)client.Client.LocalEndPoint!;
+        await client.GetStream().WriteAsync(Encoding.ASCII.GetBytes("GET /bytes/5 HTTP/1.1\r\nHost: lb\r\n\r\n"));
+        await RawResponse.ReadAsync(client.GetStream());
+        Assert.Equal("01", ServerSideState(listener, clientEnd));
+        client.Dispose();
+        await Eventually.TrueAsync(() => ServerSideState(listener, clientEnd) is not ("01" or "08"),
+            "the listener's socket stayed open after the client closed", TimeSpan.FromSeconds(10));
+    }
+
+    private static async Task<ElbeHarness> StartAsync(BackendServer backend)
+    {
+        var template = new CfnTemplate().LoadBalancer().TargetGroup("Pool", [backend.Port]).Listener(CfnActions.Forward("Pool"));
+        var elbe = await ElbeHarness.StartAsync(template.ToString());
+        await elbe.WaitForHealthyAsync("Pool", backend.Port);
+        return elbe;
+    }
+
+    /// <summary>The state (hex, as /proc/net/tcp prints it; 08 is CLOSE_WAIT) of the server's socket for the client at <paramref name="peer"/>, or null.</summary>
+    private static string? ServerSideState(IPEndPoint local, IPEndPoint peer)
+    {
+        string wantLocal = ProcNetTcpAddress(local), wantPeer = ProcNetTcpAddress(peer);
+        foreach (var line in File.ReadLines("/proc/net/tcp").Skip(1))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields[1] == wantLocal && fields[2] == wantPeer) return fields[3];
+        }
+        return null;
+    }
+
+    private static string ProcNetTcpAddress(IPEndPoint endPoint)
+    {
+        var bytes = endPoint.Address.MapToIPv4().GetAddressBytes();
+        Array.Reverse(bytes);
+        return Convert.ToHexString(bytes) + ":" + endPoint.Port.ToString("X4", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>One HTTP/1.1 response with a Content-Length body, read off the stream byte-exact.</summary>
+    private sealed record RawResponse(int Status, byte[] Body)
+    {
+        public static async Task<RawResponse> ReadAsync(Stream stream)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var head = new List<byte>();
+            var one = new byte[1];
+            while (head.Count < 4 || head[^1] != '\n' || head[^2] != '\r' || head[^3] != '\n' || head[^4] != '\r')
+            {
+                if (await stream.ReadAsync(one, timeout.Token) == 0) throw new EndOfStreamException("the response head ended early");
+                head.Add(one[0]);
+            }
+            var lines = Encoding.ASCII.GetString([.. head]).Split("\r\n");
+            var status = int.Parse(lines[0].Split(' ')[1], CultureInfo.InvariantCulture);
+            var length = lines.Where(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
+                .Select(l => int.Parse(l["Content-Length:".Length..].Trim(), CultureInfo.InvariantCulture)).Single();
+            var body = new byte[length];
+            await stream.ReadExactlyAsync(body, timeout.Token);
+            return new RawResponse(status, body);
+        }
+    }
+}
