@@ -426,14 +426,14 @@ public sealed class LoadBalancingDataPlane : IAsyncDisposable
     /// Starts a listener. When it takes over sockets of one being retired, its bind can fail for the moment
     /// the old server takes to stop accepting (Kestrel unbinds first, then drains), so it is retried briefly.
     /// </summary>
-    private static async Task<ListenerHost> StartListenerAsync(IPAddress[] addresses, ListenerSnapshot snapshot, bool retryWhileUnbinding, CancellationToken cancellationToken)
+    private async Task<ListenerHost> StartListenerAsync(IPAddress[] addresses, ListenerSnapshot snapshot, bool retryWhileUnbinding, CancellationToken cancellationToken)
     {
         const int attempts = 40;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await ListenerHost.StartAsync(addresses, new ListenerRuntime(snapshot), cancellationToken);
+                return await ListenerHost.StartAsync(addresses, new ListenerRuntime(snapshot), cancellationToken, _logger);
             }
             catch (IOException) when (retryWhileUnbinding && attempt < attempts)
             {

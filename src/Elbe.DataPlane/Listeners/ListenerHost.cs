@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Elbe.DataPlane.Listeners;
 
@@ -39,11 +40,13 @@ public sealed class ListenerHost : IAsyncDisposable
     /// <summary>Its HTTP/1.1 client connections, and those idle without Kestrel's HTTP state.</summary>
     public IdleConnectionSweep IdleConnections { get; private init; } = null!;
 
-    public static async Task<ListenerHost> StartAsync(IReadOnlyList<IPAddress> addresses, ListenerRuntime runtime, CancellationToken cancellationToken)
+    /// <param name="logger">Hears of failures in the listener's transport (Kestrel's own logging goes to rejections only).</param>
+    public static async Task<ListenerHost> StartAsync(IReadOnlyList<IPAddress> addresses, ListenerRuntime runtime, CancellationToken cancellationToken, ILogger? logger = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         if (EventLoopTransportFactory.IsChosen)
-            builder.Services.AddSingleton<IConnectionListenerFactory, EventLoopTransportFactory>();
+            builder.Services.AddSingleton<IConnectionListenerFactory>(services =>
+                new EventLoopTransportFactory(services.GetRequiredService<IMemoryPoolFactory<byte>>(), logger ?? NullLogger.Instance));
         else
             builder.WebHost.UseSockets(sockets =>
             {

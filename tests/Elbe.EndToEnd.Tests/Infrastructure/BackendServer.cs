@@ -129,7 +129,9 @@ public sealed class BackendServer : IAsyncDisposable
                 sha.AppendData(buffer, 0, read);
                 length += read;
             }
-            await context.Response.WriteAsync($"{length} {Convert.ToHexString(sha.GetHashAndReset())}");
+            var digest = $"{length} {Convert.ToHexString(sha.GetHashAndReset())}";
+            context.Response.ContentLength = digest.Length;
+            await context.Response.WriteAsync(digest);
         });
         app.Map("/status/{code:int}", async (HttpContext context, int code) =>
         {

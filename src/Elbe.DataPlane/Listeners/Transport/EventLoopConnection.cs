@@ -5,7 +5,7 @@ using Elbe.DataPlane.Network.EventLoop;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using static Elbe.DataPlane.Network.EventLoop.Libc;
 
 namespace Elbe.DataPlane.Listeners.Transport;
@@ -31,6 +31,7 @@ internal sealed class EventLoopConnection : ConnectionContext, IReadiness, IConn
     private readonly Pipe _input;
     private readonly Pipe _output;
     private readonly int _largestRead;
+    private readonly ILogger _logger;
     private readonly CancellationTokenSource _closed = new();
     private readonly FeatureCollection _features = new(6);
     private readonly long _id = Interlocked.Increment(ref _lastId);
@@ -51,8 +52,9 @@ internal sealed class EventLoopConnection : ConnectionContext, IReadiness, IConn
     private int _closing;
     private int _closedFired;
 
-    public EventLoopConnection(SocketDescriptor socket, RelayLoop loop, EndPoint remote, EndPoint local, PipeOptions input, PipeOptions output, int largestRead)
+    public EventLoopConnection(SocketDescriptor socket, RelayLoop loop, EndPoint remote, EndPoint local, PipeOptions input, PipeOptions output, int largestRead, ILogger logger)
     {
+        _logger = logger;
         _socket = socket;
         _loop = loop;
         _input = new Pipe(input);
@@ -96,6 +98,20 @@ internal sealed class EventLoopConnection : ConnectionContext, IReadiness, IConn
     }
 
     public void OnReady(uint events)
+    {
+        try
+        {
+            OnReadyCore(events);
+        }
+        catch (Exception e)
+        {
+            // A bug must not end the loop, which serves every other connection it holds: this one goes instead.
+            _logger.LogError(e, "Client connection {Connection} failed", ConnectionId);
+            Abort(new ConnectionAbortedException("The connection failed.", e));
+        }
+    }
+
+    private void OnReadyCore(uint events)
     {
         if (Volatile.Read(ref _closing) != 0) return;
         if ((events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) != 0)
@@ -168,7 +184,7 @@ internal sealed class EventLoopConnection : ConnectionContext, IReadiness, IConn
                 _readPending = false;
                 Read();
             }
-        }, NullLogger.Instance);
+        }, _logger);
     }
 
     /// <summary>On the loop thread.</summary>
@@ -253,8 +269,8 @@ internal sealed class EventLoopConnection : ConnectionContext, IReadiness, IConn
             loop.Unwatch(_slot);
             EndInput(reason);
         };
-        if (wake) _loop.Post(tidy, NullLogger.Instance);
-        else _loop.PostQuietly(tidy, NullLogger.Instance);
+        if (wake) _loop.Post(tidy, _logger);
+        else _loop.PostQuietly(tidy, _logger);
         FireConnectionClosed();
     }
 

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Threading.Channels;
 using Elbe.DataPlane.Network.EventLoop;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using static Elbe.DataPlane.Network.EventLoop.Libc;
 
 namespace Elbe.DataPlane.Listeners.Transport;
@@ -29,11 +29,13 @@ internal sealed class EventLoopConnectionListener : IConnectionListener
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
     private readonly List<(RelayLoop Loop, int Slot)> _watches = [];
     private readonly TaskCompletionSource _unwatched = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ILogger _logger;
     private int _unbound;
     private int _disposed;
 
-    public EventLoopConnectionListener(Socket socket, MemoryPool<byte> pool)
+    public EventLoopConnectionListener(Socket socket, MemoryPool<byte> pool, ILogger logger)
     {
+        _logger = logger;
         _socket = socket;
         _fd = (int)socket.Handle;
         EndPoint = socket.LocalEndPoint!;
@@ -55,7 +57,7 @@ internal sealed class EventLoopConnectionListener : IConnectionListener
             {
                 var slot = l.Watch(_fd, EPOLLIN | EPOLLEXCLUSIVE, new Acceptor(this, l));
                 lock (_watches) _watches.Add((l, slot));
-            }, NullLogger.Instance);
+            }, _logger);
     }
 
     private sealed class Acceptor(EventLoopConnectionListener listener, RelayLoop loop) : IReadiness
@@ -81,13 +83,21 @@ internal sealed class EventLoopConnectionListener : IConnectionListener
                 CloseWithReset(fd);
                 continue;
             }
-            SetInt(fd, IPPROTO_TCP, TCP_NODELAY, 1);
-            var local = _wildcard ? RelayLoop.LocalEndPoint(fd) ?? EndPoint : EndPoint;
-            var connection = new EventLoopConnection(new SocketDescriptor(fd), loop, NativeAddress.ToEndPoint(client[..length]), local,
-                _inputOptions, _outputOptions, _largestRead);
-            // Kestrel's accept loop continues inline from here and queues the connection to the thread pool.
-            if (!connection.Register() || !_accepted.Writer.TryWrite(connection))
-                connection.Abort(new ConnectionAbortedException("The listener stopped."));
+            try
+            {
+                SetInt(fd, IPPROTO_TCP, TCP_NODELAY, 1);
+                var local = _wildcard ? RelayLoop.LocalEndPoint(fd) ?? EndPoint : EndPoint;
+                var connection = new EventLoopConnection(new SocketDescriptor(fd), loop, NativeAddress.ToEndPoint(client[..length]), local,
+                    _inputOptions, _outputOptions, _largestRead, _logger);
+                // Kestrel's accept loop continues inline from here and queues the connection to the thread pool.
+                if (!connection.Register() || !_accepted.Writer.TryWrite(connection))
+                    connection.Abort(new ConnectionAbortedException("The listener stopped."));
+            }
+            catch (Exception e)
+            {
+                // A bug must not end the loop. A descriptor already handed to its SocketDescriptor closes when that is finalized.
+                _logger.LogError(e, "Accepting a client connection on {EndPoint} failed", EndPoint);
+            }
         }
     }
 
@@ -120,7 +130,7 @@ internal sealed class EventLoopConnectionListener : IConnectionListener
                         foreach (var (watcher, slot) in _watches)
                             if (watcher == l) l.Unwatch(_fd, slot);
                     if (Interlocked.Decrement(ref remaining) == 0) _unwatched.TrySetResult();
-                }, NullLogger.Instance);
+                }, _logger);
         }
         _accepted.Writer.TryComplete();
         try

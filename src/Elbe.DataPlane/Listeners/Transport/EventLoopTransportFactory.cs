@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
 
 namespace Elbe.DataPlane.Listeners.Transport;
 
@@ -16,7 +17,7 @@ namespace Elbe.DataPlane.Listeners.Transport;
 /// HTTP/1.1: about 8% less CPU per request and 10% more requests per second (bench/RESULTS.md). Linux only;
 /// ELBE_LISTENER_TRANSPORT=sockets (or another OS) keeps Kestrel's socket transport.
 /// </remarks>
-public sealed class EventLoopTransportFactory(IMemoryPoolFactory<byte> pools) : IConnectionListenerFactory, IConnectionListenerFactorySelector
+public sealed class EventLoopTransportFactory(IMemoryPoolFactory<byte> pools, ILogger logger) : IConnectionListenerFactory, IConnectionListenerFactorySelector
 {
     /// <summary>Kestrel's socket transport's default backlog.</summary>
     private const int Backlog = 512;
@@ -40,7 +41,7 @@ public sealed class EventLoopTransportFactory(IMemoryPoolFactory<byte> pools) : 
         }
         socket.Listen(Backlog);
         socket.Blocking = false;
-        var listener = new EventLoopConnectionListener(socket, pools.Create());
+        var listener = new EventLoopConnectionListener(socket, pools.Create(), logger);
         listener.Start();
         return ValueTask.FromResult<IConnectionListener>(listener);
     }
