@@ -5,10 +5,10 @@ using Microsoft.AspNetCore.Connections;
 namespace Elbe.DataPlane.Listeners;
 
 /// <summary>
-/// Kestrel's socket transport receives into whatever block its pipe hands it, and its own pool's blocks are 4 KiB:
+/// A listener's transport receives into whatever block its pipe hands it, and Kestrel's own pool's blocks are 4 KiB:
 /// a 1 MiB request body then costs about 256 receive calls and as many pipe reads. Blocks of
-/// <see cref="BlockSize"/> let one receive take 32 KiB. Idle connections hold no block (the transport waits for
-/// data before it asks for one), so only connections moving bytes pay for the larger blocks.
+/// <see cref="BlockSize"/> let one receive take 32 KiB. Idle connections hold no block (both transports take one
+/// only when the socket has bytes for it), so only connections moving bytes pay for the larger blocks.
 /// </summary>
 public sealed class LargeBlockMemoryPool : MemoryPool<byte>
 {
