@@ -2,8 +2,9 @@ namespace Elbe.DataPlane.Listeners;
 
 /// <summary>
 /// Runs socket continuations on the runtime's epoll threads (one per CPU) instead of handing each readiness to
-/// the thread pool. Together with Kestrel's UnsafePreferInlineScheduling on the listeners, a request is read,
-/// routed, forwarded and answered on the thread that saw its bytes arrive, the way an event-loop proxy works:
+/// the thread pool: a target's response is relayed to the client on the thread that saw it arrive. (Client
+/// connections are on Elbe's own event loops, see Listeners/Transport; with Kestrel's socket transport instead,
+/// its UnsafePreferInlineScheduling does the same for them.) This is how an event-loop proxy works:
 /// measured on the keep-alive and 10-rule scenarios, about a quarter less CPU per request (bench/RESULTS.md).
 /// The price is that nothing on the listener path may block a thread; it never does (no sync-over-async, no I/O
 /// but sockets). The runtime reads the variable once, when sockets are first used, so this must run first thing.

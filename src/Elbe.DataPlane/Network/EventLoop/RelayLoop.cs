@@ -13,7 +13,7 @@ namespace Elbe.DataPlane.Network.EventLoop;
 /// threads work. There is one loop per CPU for the whole process; every TCP listener's sockets are in every
 /// loop's set (EPOLLEXCLUSIVE, so a new connection wakes one loop), and a flow stays on the loop that accepted it,
 /// so nothing about a flow is shared between threads. Other threads talk to a loop only by posting commands,
-/// woken with an eventfd.
+/// woken with an eventfd. The HTTP listeners' client connections live on the same loops (Listeners/Transport).
 /// </summary>
 /// <remarks>
 /// Hand-written on the system calls because System.Net.Sockets' per-operation async dispatch (one epoll thread
