@@ -92,9 +92,9 @@ public sealed class ListenerTransportTests
         var clientEnd = (IPEndPoint)client.Client.LocalEndPoint!;
         await client.GetStream().WriteAsync(Encoding.ASCII.GetBytes("GET /bytes/5 HTTP/1.1\r\nHost: lb\r\n\r\n"));
         await RawResponse.ReadAsync(client.GetStream());
-        Assert.Equal("01", ServerSideState(listener, clientEnd));
+        Assert.Equal(ProcNetTcp.Established, ProcNetTcp.StateOf(listener, clientEnd));
         client.Dispose();
-        await Eventually.TrueAsync(() => ServerSideState(listener, clientEnd) is not ("01" or "08"),
+        await Eventually.TrueAsync(() => ProcNetTcp.StateOf(listener, clientEnd) is not (ProcNetTcp.Established or ProcNetTcp.CloseWait),
             "the listener's socket stayed open after the client closed", TimeSpan.FromSeconds(10));
     }
 
@@ -104,25 +104,6 @@ public sealed class ListenerTransportTests
         var elbe = await ElbeHarness.StartAsync(template.ToString());
         await elbe.WaitForHealthyAsync("Pool", backend.Port);
         return elbe;
-    }
-
-    /// <summary>The state (hex, as /proc/net/tcp prints it; 08 is CLOSE_WAIT) of the server's socket for the client at <paramref name="peer"/>, or null.</summary>
-    private static string? ServerSideState(IPEndPoint local, IPEndPoint peer)
-    {
-        string wantLocal = ProcNetTcpAddress(local), wantPeer = ProcNetTcpAddress(peer);
-        foreach (var line in File.ReadLines("/proc/net/tcp").Skip(1))
-        {
-            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (fields[1] == wantLocal && fields[2] == wantPeer) return fields[3];
-        }
-        return null;
-    }
-
-    private static string ProcNetTcpAddress(IPEndPoint endPoint)
-    {
-        var bytes = endPoint.Address.MapToIPv4().GetAddressBytes();
-        Array.Reverse(bytes);
-        return Convert.ToHexString(bytes) + ":" + endPoint.Port.ToString("X4", CultureInfo.InvariantCulture);
     }
 
     /// <summary>One HTTP/1.1 response with a Content-Length body, read off the stream byte-exact.</summary>

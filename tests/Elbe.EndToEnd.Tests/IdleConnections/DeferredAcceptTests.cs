@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
+using Elbe.EndToEnd.Tests.Infrastructure;
 
 namespace Elbe.EndToEnd.Tests.IdleConnections;
 
@@ -25,41 +25,18 @@ public sealed class DeferredAcceptTests
             var sinceSyn = Stopwatch.StartNew();
             await using var client = await listener.ConnectAsync();
             await Task.Delay(TimeSpan.FromMilliseconds(100));
-            var state = ServerSideState(server, client.LocalEndPoint);
+            var state = ProcNetTcp.StateOf(server, client.LocalEndPoint);
             if (sinceSyn.Elapsed > HalfOpenReadingLimit && attempt < Attempts) continue;
 
-            Assert.Equal(SynReceived, state);
+            Assert.Equal(ProcNetTcp.SynReceived, state);
             var response = await client.ExchangeAsync(KeptAliveClient.Get());
             Assert.Equal(200, response.StatusCode);
             Assert.Equal(IdleListener.Body, response.Body);
-            Assert.Equal(Established, ServerSideState(server, client.LocalEndPoint));
+            Assert.Equal(ProcNetTcp.Established, ProcNetTcp.StateOf(server, client.LocalEndPoint));
             return;
         }
     }
 
     private const int Attempts = 5;
     private static readonly TimeSpan HalfOpenReadingLimit = TimeSpan.FromMilliseconds(700);
-
-    private const string Established = "01", SynReceived = "03";
-
-    /// <summary>The state (hex, as /proc/net/tcp prints it) of the socket at <paramref name="local"/> whose peer is <paramref name="peer"/>.</summary>
-    private static string? ServerSideState(IPEndPoint local, IPEndPoint peer)
-    {
-        string wantLocal = ProcNetTcpAddress(local), wantPeer = ProcNetTcpAddress(peer);
-        foreach (var line in File.ReadLines("/proc/net/tcp").Skip(1))
-        {
-            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (fields[1] == wantLocal && fields[2] == wantPeer) return fields[3];
-        }
-        return null;
-    }
-
-    // The kernel prints the address as the 32-bit word in host (little-endian) order, the port big-endian.
-    private static string ProcNetTcpAddress(IPEndPoint endPoint)
-    {
-        // The test's client socket is dual-mode: its address is IPv4 mapped into IPv6.
-        var bytes = endPoint.Address.MapToIPv4().GetAddressBytes();
-        Array.Reverse(bytes);
-        return Convert.ToHexString(bytes) + ":" + endPoint.Port.ToString("X4", CultureInfo.InvariantCulture);
-    }
 }

@@ -1,0 +1,31 @@
+using System.Globalization;
+using System.Net;
+
+namespace Elbe.EndToEnd.Tests.Infrastructure;
+
+/// <summary>The kernel's view of IPv4 TCP sockets (/proc/net/tcp): what state a load balancer's socket is in.</summary>
+public static class ProcNetTcp
+{
+    public const string Established = "01", SynReceived = "03", CloseWait = "08";
+
+    /// <summary>The state (hex, as /proc/net/tcp prints it) of the socket at <paramref name="local"/> whose peer is <paramref name="peer"/>, or null.</summary>
+    public static string? StateOf(IPEndPoint local, IPEndPoint peer)
+    {
+        string wantLocal = Address(local), wantPeer = Address(peer);
+        foreach (var line in File.ReadLines("/proc/net/tcp").Skip(1))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields[1] == wantLocal && fields[2] == wantPeer) return fields[3];
+        }
+        return null;
+    }
+
+    // The kernel prints the address as the 32-bit word in host (little-endian) order, the port big-endian.
+    private static string Address(IPEndPoint endPoint)
+    {
+        // Test clients' sockets may be dual-mode: their address is IPv4 mapped into IPv6.
+        var bytes = endPoint.Address.MapToIPv4().GetAddressBytes();
+        Array.Reverse(bytes);
+        return Convert.ToHexString(bytes) + ":" + endPoint.Port.ToString("X4", CultureInfo.InvariantCulture);
+    }
+}
