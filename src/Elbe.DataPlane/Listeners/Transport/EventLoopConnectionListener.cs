@@ -31,7 +31,6 @@ internal sealed class EventLoopConnectionListener : IConnectionListener
     private readonly TaskCompletionSource _unwatched = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ILogger _logger;
     private int _unbound;
-    private int _disposed;
 
     public EventLoopConnectionListener(Socket socket, MemoryPool<byte> pool, ILogger logger)
     {
@@ -141,7 +140,7 @@ internal sealed class EventLoopConnectionListener : IConnectionListener
         {
             // A loop stuck for seconds is a bug elsewhere; closing the socket still takes it out of every epoll set.
         }
-        if (Interlocked.Exchange(ref _disposed, 1) == 0) _socket.Dispose();
+        _socket.Dispose();
     }
 
     public async ValueTask DisposeAsync()
