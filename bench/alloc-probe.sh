@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Bytes Elbe allocates per forwarded request, per listener of conf/elbe.yaml (AllocationProbe/ hosts Elbe
 # in-process; wrk drives it), or with "idle" the live managed heap per held keep-alive connection.
-# usage: bench/alloc-probe.sh [SECONDS] [plain|rules|sticky]    bench/alloc-probe.sh idle [COUNT]
+# usage: bench/alloc-probe.sh [SECONDS] [plain|close|rules|sticky]    bench/alloc-probe.sh idle [COUNT]
 set -euo pipefail
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 RUN="${BENCH_RUN_DIR:-$BENCH/logs}/alloc"
@@ -12,9 +12,10 @@ MODE="${2:-rules}"
 [ "$SECONDS_RUN" = idle ] && MODE=plain
 case "$MODE" in
     plain) URL=http://127.$OCTET.1.4:8080/; EXTRA=() ;;
+    close) URL=http://127.$OCTET.1.4:8080/; EXTRA=(-H "Connection: close") ;;
     rules) URL=http://127.$OCTET.1.4:8081/static/app.js; EXTRA=() ;;
     sticky) URL=http://127.$OCTET.1.4:8082/; EXTRA=(-s "$BENCH/load/sticky.lua") ;;
-    *) echo "alloc-probe.sh: plain, rules or sticky" >&2; exit 2 ;;
+    *) echo "alloc-probe.sh: plain, close, rules or sticky" >&2; exit 2 ;;
 esac
 rm -rf "$RUN"; mkdir -p "$RUN"/{target/body,www}
 sed -e "s|@RUN@|$RUN|g" -e "s|@TARGET@|$TARGET|g" "$BENCH/conf/target-nginx.conf" > "$RUN/target/nginx.conf"

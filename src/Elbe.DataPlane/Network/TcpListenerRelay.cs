@@ -60,7 +60,9 @@ public sealed class TcpListenerRelay : IAsyncDisposable
             errno = Libc.Errno;
             return -1;
         }
-        if (Libc.SetInt(fd, Libc.SOL_SOCKET, Libc.SO_REUSEADDR, 1) == 0 && Libc.Bind(fd, ref endPoint[0], length) == 0 && Libc.Listen(fd, 4096) == 0)
+        // Linux hands TCP_NODELAY on to every accepted socket: set here once, not per flow.
+        if (Libc.SetInt(fd, Libc.SOL_SOCKET, Libc.SO_REUSEADDR, 1) == 0 && Libc.SetInt(fd, Libc.IPPROTO_TCP, Libc.TCP_NODELAY, 1) == 0
+            && Libc.Bind(fd, ref endPoint[0], length) == 0 && Libc.Listen(fd, 4096) == 0)
         {
             errno = 0;
             return fd;

@@ -16,6 +16,29 @@ namespace Elbe.EndToEnd.Tests.Http1;
 public sealed class ListenerTransportTests
 {
     [Fact]
+    public void Accepted_sockets_inherit_TCP_NODELAY_from_the_listen_socket()
+    {
+        // The HTTP and NLB listeners set TCP_NODELAY once, on the listen socket, and count on Linux handing it to
+        // every accepted socket instead of a setsockopt per connection; this pins that.
+        using var listener = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen();
+        using var plain = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        plain.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        plain.Listen();
+        using var client = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        client.Connect(listener.LocalEndPoint!);
+        using var other = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        other.Connect(plain.LocalEndPoint!);
+
+        using var accepted = listener.Accept();
+        using var acceptedPlain = plain.Accept();
+
+        Assert.True(accepted.NoDelay);
+        Assert.False(acceptedPlain.NoDelay);
+    }
+
+    [Fact]
     public async Task An_upload_many_reads_long_reaches_the_target_whole()
     {
         await using var backend = await BackendServer.StartAsync("digest");

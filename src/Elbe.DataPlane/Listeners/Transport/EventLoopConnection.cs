@@ -20,7 +20,7 @@ namespace Elbe.DataPlane.Listeners.Transport;
 /// What Kestrel's socket transport does, this does alike: the input ends at the client's FIN or an error, which
 /// also fires <see cref="ConnectionClosed"/>; when Kestrel completes the output, or aborts, the socket closes.
 /// </remarks>
-internal sealed class EventLoopConnection : ConnectionContext, IReadiness, IConnectionIdFeature, IConnectionTransportFeature,
+internal sealed class EventLoopConnection : ConnectionContext, IReadiness, IFeatureCollection, IConnectionIdFeature, IConnectionTransportFeature,
     IConnectionItemsFeature, IConnectionLifetimeFeature, IConnectionEndPointFeature, IMemoryPoolFeature
 {
     private const uint Watched = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
@@ -33,7 +33,9 @@ internal sealed class EventLoopConnection : ConnectionContext, IReadiness, IConn
     private readonly int _largestRead;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _closed = new();
-    private readonly FeatureCollection _features = new(6);
+    // Features others set on the connection; its own are answered by type, without a dictionary per connection.
+    private List<KeyValuePair<Type, object>>? _setFeatures;
+    private int _featureRevision;
     private readonly long _id = Interlocked.Increment(ref _lastId);
     private readonly Task _sending;
     private string? _connectionId;
@@ -64,12 +66,6 @@ internal sealed class EventLoopConnection : ConnectionContext, IReadiness, IConn
         RemoteEndPoint = remote;
         LocalEndPoint = local;
         Transport = new DuplexPipe(_input.Reader, _output.Writer);
-        _features.Set<IConnectionIdFeature>(this);
-        _features.Set<IConnectionTransportFeature>(this);
-        _features.Set<IConnectionItemsFeature>(this);
-        _features.Set<IConnectionLifetimeFeature>(this);
-        _features.Set<IConnectionEndPointFeature>(this);
-        _features.Set<IMemoryPoolFeature>(this);
         _sending = SendLoopAsync();
     }
 
@@ -81,12 +77,56 @@ internal sealed class EventLoopConnection : ConnectionContext, IReadiness, IConn
 
     public MemoryPool<byte> MemoryPool { get; }
     public override string ConnectionId { get => _connectionId ??= "E" + _id.ToString("x"); set => _connectionId = value; }
-    public override IFeatureCollection Features => _features;
+    public override IFeatureCollection Features => this;
     public override IDictionary<object, object?> Items { get => _items ??= new Dictionary<object, object?>(); set => _items = value; }
     public override IDuplexPipe Transport { get; set; }
     public override CancellationToken ConnectionClosed { get => _closed.Token; set { } }
     public override EndPoint? LocalEndPoint { get; set; }
     public override EndPoint? RemoteEndPoint { get; set; }
+
+    private static readonly Type[] OwnFeatures =
+    [
+        typeof(IConnectionIdFeature), typeof(IConnectionTransportFeature), typeof(IConnectionItemsFeature),
+        typeof(IConnectionLifetimeFeature), typeof(IConnectionEndPointFeature), typeof(IMemoryPoolFeature),
+    ];
+
+    bool IFeatureCollection.IsReadOnly => false;
+    int IFeatureCollection.Revision => _featureRevision;
+
+    object? IFeatureCollection.this[Type key]
+    {
+        get
+        {
+            if (_setFeatures is { } set)
+                foreach (var (type, feature) in set)
+                    if (type == key) return feature;
+            return Array.IndexOf(OwnFeatures, key) >= 0 ? this : null;
+        }
+        set
+        {
+            var set = _setFeatures ??= [];
+            set.RemoveAll(entry => entry.Key == key);
+            // A feature of its own set to null stays answered as null, as a dictionary would.
+            if (value is not null || Array.IndexOf(OwnFeatures, key) >= 0) set.Add(new(key, value!));
+            _featureRevision++;
+        }
+    }
+
+    TFeature? IFeatureCollection.Get<TFeature>() where TFeature : default => (TFeature?)((IFeatureCollection)this)[typeof(TFeature)];
+
+    void IFeatureCollection.Set<TFeature>(TFeature? instance) where TFeature : default => ((IFeatureCollection)this)[typeof(TFeature)] = instance;
+
+    IEnumerator<KeyValuePair<Type, object>> IEnumerable<KeyValuePair<Type, object>>.GetEnumerator()
+    {
+        var set = _setFeatures;
+        if (set is not null)
+            foreach (var entry in set)
+                if (entry.Value is not null) yield return entry;
+        foreach (var type in OwnFeatures)
+            if (set?.Exists(entry => entry.Key == type) != true) yield return new(type, this);
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => ((IEnumerable<KeyValuePair<Type, object>>)this).GetEnumerator();
 
     /// <summary>On the loop thread, just accepted: watches the socket and reads what came with it (deferred accept).</summary>
     public bool Register()
@@ -188,12 +228,12 @@ internal sealed class EventLoopConnection : ConnectionContext, IReadiness, IConn
     }
 
     /// <summary>On the loop thread.</summary>
-    private void EndInput(Exception? error)
+    private void EndInput(Exception? error, bool fireClosed = true)
     {
         if (_inputEnded) return;
         _inputEnded = true;
         _input.Writer.Complete(error);
-        FireConnectionClosed();
+        if (fireClosed) FireConnectionClosed();
     }
 
     private void FireConnectionClosed()
@@ -236,8 +276,9 @@ internal sealed class EventLoopConnection : ConnectionContext, IReadiness, IConn
         }
         reader.Complete(error);
         // Kestrel is done writing, or the client is gone. A failure may leave Kestrel waiting on the input, so the
-        // loop is woken to end it; after a normal end Kestrel reads no more and the loop tidies up when it next wakes.
-        Close(error, wake: error is not null);
+        // loop is woken to end it and ConnectionClosed fires; after a normal end Kestrel reads no more, the loop
+        // tidies up when it next wakes, and ConnectionClosed waits for DisposeAsync, where it costs no work item.
+        Close(error, wake: error is not null, fireClosed: error is not null);
     }
 
     private Task WritableAsync(int seen)
@@ -252,14 +293,14 @@ internal sealed class EventLoopConnection : ConnectionContext, IReadiness, IConn
     public override void Abort(ConnectionAbortedException abortReason)
     {
         _output.Reader.CancelPendingRead();
-        Close(abortReason, wake: true);
+        Close(abortReason, wake: true, fireClosed: true);
     }
 
     /// <summary>
     /// Closes the socket (once the call another thread may have in the kernel returns) and has the loop end the
     /// input with <paramref name="reason"/> and free the connection's slot.
     /// </summary>
-    private void Close(Exception? reason, bool wake)
+    private void Close(Exception? reason, bool wake, bool fireClosed)
     {
         if (Interlocked.Exchange(ref _closing, 1) != 0) return;
         _socket.Dispose();
@@ -267,11 +308,11 @@ internal sealed class EventLoopConnection : ConnectionContext, IReadiness, IConn
         Action<RelayLoop> tidy = loop =>
         {
             loop.Unwatch(_slot);
-            EndInput(reason);
+            EndInput(reason, fireClosed);
         };
         if (wake) _loop.Post(tidy, _logger);
         else _loop.PostQuietly(tidy, _logger);
-        FireConnectionClosed();
+        if (fireClosed) FireConnectionClosed();
     }
 
     public override async ValueTask DisposeAsync()
@@ -279,6 +320,8 @@ internal sealed class EventLoopConnection : ConnectionContext, IReadiness, IConn
         _input.Reader.Complete();
         _output.Writer.Complete();
         await _sending;
-        Close(null, wake: false);
+        Close(null, wake: false, fireClosed: false);
+        // Kestrel is done with the connection and has dropped its registrations: cancelling here is cheap and inline.
+        if (Interlocked.Exchange(ref _closedFired, 1) == 0) _closed.Cancel();
     }
 }

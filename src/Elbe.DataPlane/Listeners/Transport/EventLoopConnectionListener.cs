@@ -25,7 +25,9 @@ internal sealed class EventLoopConnectionListener : IConnectionListener
     private readonly PipeOptions _inputOptions;
     private readonly PipeOptions _outputOptions;
     private readonly int _largestRead;
-    private readonly Channel<ConnectionContext> _accepted = Channel.CreateUnbounded<ConnectionContext>(
+    // Unbinding writes a null, Kestrel's sign that the listener is done; the channel is never completed, so that a
+    // read never throws and the single reader's one reusable awaitable serves every wait.
+    private readonly Channel<ConnectionContext?> _accepted = Channel.CreateUnbounded<ConnectionContext?>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
     private readonly List<(RelayLoop Loop, int Slot)> _watches = [];
     private readonly TaskCompletionSource _unwatched = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -84,7 +86,6 @@ internal sealed class EventLoopConnectionListener : IConnectionListener
             }
             try
             {
-                SetInt(fd, IPPROTO_TCP, TCP_NODELAY, 1);
                 var local = _wildcard ? RelayLoop.LocalEndPoint(fd) ?? EndPoint : EndPoint;
                 var connection = new EventLoopConnection(new SocketDescriptor(fd), loop, NativeAddress.ToEndPoint(client[..length]), local,
                     _inputOptions, _outputOptions, _largestRead, _logger);
@@ -100,15 +101,19 @@ internal sealed class EventLoopConnectionListener : IConnectionListener
         }
     }
 
-    public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
+    public ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
+    {
+        // No async state machine per accept: a new-connection load pays for one on every connection otherwise.
+        if (_accepted.Reader.TryRead(out var connection)) return new(connection);
+        if (Volatile.Read(ref _unbound) != 0) return new((ConnectionContext?)null);
+        return cancellationToken.CanBeCanceled ? AcceptCancelableAsync(cancellationToken) : _accepted.Reader.ReadAsync(CancellationToken.None);
+    }
+
+    private async ValueTask<ConnectionContext?> AcceptCancelableAsync(CancellationToken cancellationToken)
     {
         try
         {
             return await _accepted.Reader.ReadAsync(cancellationToken);
-        }
-        catch (ChannelClosedException)
-        {
-            return null;
         }
         catch (OperationCanceledException)
         {
@@ -131,7 +136,7 @@ internal sealed class EventLoopConnectionListener : IConnectionListener
                     if (Interlocked.Decrement(ref remaining) == 0) _unwatched.TrySetResult();
                 }, _logger);
         }
-        _accepted.Writer.TryComplete();
+        _accepted.Writer.TryWrite(null);
         try
         {
             await _unwatched.Task.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
@@ -148,6 +153,6 @@ internal sealed class EventLoopConnectionListener : IConnectionListener
         await UnbindAsync();
         // Accepted after Kestrel's last AcceptAsync: nobody will serve them.
         while (_accepted.Reader.TryRead(out var connection))
-            connection.Abort(new ConnectionAbortedException("The listener stopped."));
+            connection?.Abort(new ConnectionAbortedException("The listener stopped."));
     }
 }

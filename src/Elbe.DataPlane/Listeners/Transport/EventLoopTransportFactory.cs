@@ -39,6 +39,8 @@ public sealed class EventLoopTransportFactory(IMemoryPoolFactory<byte> pools, IL
             // Kestrel reports this one as "address already in use" only when it comes as its own exception type.
             throw new AddressInUseException(e.Message, e);
         }
+        // Linux hands TCP_NODELAY on to every accepted socket: set here once, not per connection.
+        socket.NoDelay = true;
         socket.Listen(Backlog);
         socket.Blocking = false;
         var listener = new EventLoopConnectionListener(socket, pools.Create(), logger);

@@ -246,7 +246,6 @@ internal sealed class RelayLoop
     private void Start(TcpListenerRelay relay, NodeListener listener, int client, ReadOnlySpan<byte> clientAddress)
     {
         var snapshot = relay.Snapshot;
-        SetInt(client, IPPROTO_TCP, TCP_NODELAY, 1);
         var node = listener.Node;
         if (listener.IsWildcard) node = LocalEndPoint(client) ?? node;
         var picked = snapshot.Pick(FlowHash.Tcp, NativeAddress.AddressBytes(clientAddress), NativeAddress.Port(clientAddress), node, (ulong)Random.Shared.NextInt64());
