@@ -11,7 +11,8 @@ namespace Elbe.EndToEnd.Tests.Http1;
 /// <summary>
 /// The HTTP listeners' own transport on the event loops (EventLoopConnection): uploads larger than one read and
 /// than the input's 1 MiB limit, responses larger than the kernel's send buffer to a client that reads late, and
-/// connections that end from either side, each over real sockets.
+/// connections that end from either side, each over real sockets; and the kernel's handing of TCP_NODELAY from a
+/// listen socket to the sockets it accepts, which the listeners rely on.
 /// </summary>
 public sealed class ListenerTransportTests
 {
