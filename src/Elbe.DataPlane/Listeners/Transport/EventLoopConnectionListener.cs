@@ -89,9 +89,10 @@ internal sealed class EventLoopConnectionListener : IConnectionListener
                 var local = _wildcard ? RelayLoop.LocalEndPoint(fd) ?? EndPoint : EndPoint;
                 var connection = new EventLoopConnection(new SocketDescriptor(fd), loop, NativeAddress.ToEndPoint(client[..length]), local,
                     _inputOptions, _outputOptions, _largestRead, _logger);
-                // Kestrel's accept loop continues inline from here and queues the connection to the thread pool.
-                if (!connection.Register() || !_accepted.Writer.TryWrite(connection))
-                    connection.Abort(new ConnectionAbortedException("The listener stopped."));
+                // Kestrel's accept loop continues inline from the write and queues the connection to the thread pool;
+                // the channel is never completed, so the write always succeeds.
+                if (connection.Register()) _accepted.Writer.TryWrite(connection);
+                else connection.Abort(new ConnectionAbortedException("The event loop could not watch the connection."));
             }
             catch (Exception e)
             {
