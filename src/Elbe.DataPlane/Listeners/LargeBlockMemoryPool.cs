@@ -15,7 +15,8 @@ public sealed class LargeBlockMemoryPool : MemoryPool<byte>
     public const int BlockSize = 32 * 1024;
 
     /// <summary>
-    /// Blocks kept for reuse beyond this (16 MiB) are left to the GC, so a burst does not keep memory pinned for good.
+    /// Blocks kept in the shared queue beyond this (16 MiB; each thread keeps one more of its own) are left to the GC,
+    /// so a burst does not keep memory pinned for good.
     /// </summary>
     private const int MaxRetained = 512;
 
@@ -24,6 +25,14 @@ public sealed class LargeBlockMemoryPool : MemoryPool<byte>
     /// would each keep up to <see cref="MaxRetained"/> blocks.
     /// </summary>
     private static readonly LargeBlockMemoryPool Instance = new();
+
+    /// <summary>
+    /// One block kept per thread, outside the shared queue: a response is usually written into a block and sent from
+    /// it on the same thread, and the block then serves the next response there without touching the queue's and
+    /// the count's shared cache lines (measured: the queue was about 1% of a new connection's CPU).
+    /// </summary>
+    [ThreadStatic]
+    private static Block? t_spare;
 
     private readonly ConcurrentQueue<Block> _free = new();
     private int _retained;
@@ -37,6 +46,11 @@ public sealed class LargeBlockMemoryPool : MemoryPool<byte>
     public override IMemoryOwner<byte> Rent(int minBufferSize = -1)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(minBufferSize, BlockSize);
+        if (t_spare is { } spare)
+        {
+            t_spare = null;
+            return spare;
+        }
         if (_free.TryDequeue(out var block))
         {
             Interlocked.Decrement(ref _retained);
@@ -47,6 +61,11 @@ public sealed class LargeBlockMemoryPool : MemoryPool<byte>
 
     private void Return(Block block)
     {
+        if (t_spare is null)
+        {
+            t_spare = block;
+            return;
+        }
         if (Interlocked.Increment(ref _retained) <= MaxRetained)
         {
             _free.Enqueue(block);

@@ -41,6 +41,7 @@ public sealed class DetachableConnection : ConnectionContext, IDuplexPipe, IFeat
     private readonly RejectionRewritingWriter _output;
 
     private volatile bool _attached;
+    private bool _swept;
     private volatile bool _closeRequested;
     private volatile object? _heartbeatState;
     private Action<object>? _heartbeat;
@@ -55,7 +56,7 @@ public sealed class DetachableConnection : ConnectionContext, IDuplexPipe, IFeat
         _runtime = runtime;
         _sweep = sweep;
         _rejections = rejections;
-        _input = new DetachableReader(transport.Transport.Input, _activity);
+        _input = new DetachableReader(transport.Transport.Input, _activity, this);
         _output = new RejectionRewritingWriter(transport.Transport.Output, _activity, rejections, transport.ConnectionId);
     }
 
@@ -65,7 +66,6 @@ public sealed class DetachableConnection : ConnectionContext, IDuplexPipe, IFeat
         using var closing = _transportFeatures.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested
             .UnsafeRegister(static state => ((DetachableConnection)state!).OnCloseRequested(), this);
         _transportFeatures.Get<IConnectionHeartbeatFeature>()?.OnHeartbeat(static state => ((DetachableConnection)state).OnHeartbeat(), this);
-        _sweep.Add(this);
         try
         {
             // One turn per attachment; each after the first needs a request's bytes, and the loop ends with the connection.
@@ -95,9 +95,20 @@ public sealed class DetachableConnection : ConnectionContext, IDuplexPipe, IFeat
         }
         finally
         {
-            _sweep.Remove(this);
+            if (_swept) _sweep.Remove(this);
             _rejections.Take(ConnectionId);
         }
+    }
+
+    /// <summary>
+    /// Kestrel's first read that has to wait for bytes: only from then on can the connection be idle, so only then
+    /// does the sweep need to visit it. A connection that says its request and closes (a new connection per
+    /// request) never joins it.
+    /// </summary>
+    internal void OnFirstWait()
+    {
+        _swept = true;
+        _sweep.Add(this);
     }
 
     private bool ShouldClose() =>

@@ -15,7 +15,7 @@ namespace Elbe.DataPlane.Listeners.Detaching;
 /// nothing arrived; with bytes it is a normal read, and with neither it is silently read again. Cancels Kestrel
 /// itself asks for (keep-alive timeout, server stop, request headers timeout) reach it unchanged.
 /// </remarks>
-public sealed class DetachableReader(PipeReader transport, ConnectionActivity activity) : PipeReader
+public sealed class DetachableReader(PipeReader transport, ConnectionActivity activity, DetachableConnection? owner = null) : PipeReader
 {
     // Busy: Kestrel holds a result or parses; Waiting: a read with everything before it consumed, the only state
     // a detach starts from; Detaching: our cancel is on its way; Detached: Kestrel was told the input ended.
@@ -28,6 +28,7 @@ public sealed class DetachableReader(PipeReader transport, ConnectionActivity ac
     private bool _allConsumed = true;
     private ReadOnlySequence<byte> _delivered;
     private PendingTransportRead? _pendingRead;
+    private bool _hasWaited;
 
     /// <summary>When Kestrel last started to wait for bytes (Environment.TickCount64): the start of idleness.</summary>
     public long WaitingSince => Volatile.Read(ref _waitingSince);
@@ -92,7 +93,15 @@ public sealed class DetachableReader(PipeReader transport, ConnectionActivity ac
         while (true)
         {
             var pending = transport.ReadAsync(cancellationToken);
-            if (!pending.IsCompleted) return AwaitTransport(pending, cancellationToken);
+            if (!pending.IsCompleted)
+            {
+                if (!_hasWaited)
+                {
+                    _hasWaited = true;
+                    owner?.OnFirstWait();
+                }
+                return AwaitTransport(pending, cancellationToken);
+            }
             var result = pending.GetAwaiter().GetResult();
             if (TryResolve(ref result)) return new ValueTask<ReadResult>(result);
         }
