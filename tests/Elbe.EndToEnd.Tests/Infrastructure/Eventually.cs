@@ -30,4 +30,18 @@ public static class Eventually
 
     public static Task TrueAsync(Func<bool> condition, string failure, TimeSpan? timeout = null) =>
         ValueAsync<bool>(() => condition(), done => done, _ => failure, timeout);
+
+    /// <summary>The same for a condition that has to wait for the network to tell (a connection, a response); the failure is described once known.</summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, Func<string> failure, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? DefaultTimeout;
+        var clock = Stopwatch.StartNew();
+        for (var poll = 0; poll <= (int)(limit / PollInterval); poll++)
+        {
+            if (await condition()) return;
+            if (clock.Elapsed >= limit) break;
+            await Task.Delay(PollInterval);
+        }
+        Assert.Fail($"Not reached within {limit.TotalSeconds:0.#} s: {failure()}");
+    }
 }

@@ -18,6 +18,7 @@ internal sealed class EventLoopConnectionListener : IConnectionListener
 {
     /// <summary>Accepts per wake-up, so a burst of connections cannot keep a loop from the ones it has.</summary>
     private const int AcceptBatch = 64;
+    private const uint Accepting = EPOLLIN | EPOLLEXCLUSIVE;
 
     private readonly Socket _socket;
     private readonly int _fd;
@@ -56,19 +57,28 @@ internal sealed class EventLoopConnectionListener : IConnectionListener
         foreach (var loop in RelayLoop.All)
             loop.Post(l =>
             {
-                var slot = l.Watch(_fd, EPOLLIN | EPOLLEXCLUSIVE, new Acceptor(this, l));
+                var acceptor = new Acceptor(this, l);
+                var slot = acceptor.Slot = l.Watch(_fd, Accepting, acceptor);
                 lock (_watches) _watches.Add((l, slot));
             }, _logger);
     }
 
     private sealed class Acceptor(EventLoopConnectionListener listener, RelayLoop loop) : IReadiness
     {
-        public void OnReady(uint events) => listener.AcceptOn(loop);
+        /// <summary>Where the loop watches the listen socket for this acceptor.</summary>
+        public int Slot { get; set; } = -1;
+
+        public void OnReady(uint events) => listener.AcceptOn(loop, Slot);
     }
 
     /// <summary>On <paramref name="loop"/>'s thread: the connections waiting, up to a batch (the socket is level-triggered).</summary>
-    private void AcceptOn(RelayLoop loop)
+    private void AcceptOn(RelayLoop loop, int slot)
     {
+        if (DescriptorHeadroom.IsShort)
+        {
+            loop.PauseAccepting(_fd, slot, Accepting, DescriptorHeadroom.Reason, _logger, EndPoint);
+            return;
+        }
         Span<byte> client = stackalloc byte[NativeAddress.MaxLength];
         for (var i = 0; i < AcceptBatch; i++)
         {
@@ -76,7 +86,13 @@ internal sealed class EventLoopConnectionListener : IConnectionListener
             var fd = Accept4(_fd, ref client[0], ref length, SOCK_NONBLOCK | SOCK_CLOEXEC);
             if (fd < 0)
             {
-                if (Errno is EINTR or ECONNABORTED) continue;
+                var errno = Errno;
+                if (errno is EINTR or ECONNABORTED) continue;
+                if (RelayLoop.IsResourceShortage(errno))
+                {
+                    DescriptorHeadroom.MarkShort();
+                    loop.PauseAccepting(_fd, slot, Accepting, RelayLoop.AcceptFailure(errno), _logger, EndPoint);
+                }
                 return;
             }
             if (Volatile.Read(ref _unbound) != 0)
@@ -98,6 +114,12 @@ internal sealed class EventLoopConnectionListener : IConnectionListener
             {
                 // A bug must not end the loop. A descriptor already handed to its SocketDescriptor closes when that is finalized.
                 _logger.LogError(e, "Accepting a client connection on {EndPoint} failed", EndPoint);
+            }
+            if (!DescriptorHeadroom.Fits(fd))
+            {
+                // Served, but the last one for now: what is left of the table is the runtime's.
+                loop.PauseAccepting(_fd, slot, Accepting, DescriptorHeadroom.Reason, _logger, EndPoint);
+                return;
             }
         }
     }

@@ -23,8 +23,8 @@ internal static class Libc
     public const uint FIONREAD = 0x541B;
     public const int MSG_NOSIGNAL = 0x4000;
 
-    public const int EPERM = 1, EINTR = 4, EBADF = 9, EAGAIN = 11, EACCES = 13, EADDRINUSE = 98, EADDRNOTAVAIL = 99,
-        ECONNABORTED = 103, ECONNREFUSED = 111, EINPROGRESS = 115;
+    public const int EPERM = 1, EINTR = 4, EBADF = 9, EAGAIN = 11, ENOMEM = 12, EACCES = 13, ENFILE = 23, EMFILE = 24,
+        EADDRINUSE = 98, EADDRNOTAVAIL = 99, ECONNABORTED = 103, ENOBUFS = 105, ECONNREFUSED = 111, EINPROGRESS = 115;
 
     public const uint EPOLLIN = 0x1, EPOLLOUT = 0x4, EPOLLERR = 0x8, EPOLLHUP = 0x10, EPOLLRDHUP = 0x2000,
         EPOLLEXCLUSIVE = 1u << 28, EPOLLET = 1u << 31;
@@ -111,6 +111,18 @@ internal static class Libc
 
     [DllImport("libc", EntryPoint = "write", SetLastError = true)]
     public static extern nint Write(int fd, ref byte buffer, nuint count);
+
+    public const int RLIMIT_NOFILE = 7;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct ResourceLimit
+    {
+        public ulong Current;
+        public ulong Maximum;
+    }
+
+    [DllImport("libc", EntryPoint = "getrlimit", SetLastError = true)]
+    public static extern int GetRLimit(int resource, out ResourceLimit limit);
 
     [StructLayout(LayoutKind.Sequential)]
     public struct Linger

@@ -30,6 +30,18 @@ internal sealed class RelayLoop
     private const ulong FlowKind = 0, ListenerKind = 1, WakeKind = 2, WatchedKind = 3;
     private const ulong IndexMask = (1UL << KindShift) - 1;
 
+    /// <summary>
+    /// How long a loop leaves a listen socket alone after accepting failed for want of descriptors or kernel memory.
+    /// Connections waiting in the backlog keep the socket readable, and level-triggered it would wake the loop again
+    /// at once, for as long as the shortage lasts: a loop spinning on a full CPU. nginx waits 500 ms; the waiting
+    /// connections stay in the backlog and are accepted once the pause is over and <see cref="DescriptorHeadroom"/>
+    /// finds room again.
+    /// </summary>
+    public const int AcceptPauseMs = 100;
+    /// <summary>At most one warning about paused accepting per this long, for the whole process.</summary>
+    private const long AcceptPauseWarningMs = 10_000;
+    private static long _lastAcceptPauseWarning = -AcceptPauseWarningMs;
+
     private static readonly Lazy<RelayLoop[]> Loops = new(() => [.. Enumerable.Range(0, Environment.ProcessorCount).Select(i => new RelayLoop(i))]);
     /// <summary>Each target's sockaddr, encoded once: the hot path connects by it without parsing.</summary>
     private static readonly ConditionalWeakTable<TargetState, byte[]> TargetAddresses = new();
@@ -45,6 +57,7 @@ internal sealed class RelayLoop
     private readonly Stack<int> _freeWatched = new();
     private readonly List<int> _releasedWatched = [];
     private readonly List<UdpListenerRelay> _udpRelays = [];
+    private readonly List<PausedListenSocket> _pausedListenSockets = [];
     private DatagramBatch? _datagrams;
     private RelayFlow?[] _flows = new RelayFlow?[64];
     private int _flowCount;
@@ -164,6 +177,66 @@ internal sealed class RelayLoop
         _releasedWatched.Add(slot);
     }
 
+    /// <summary>True when accept4 failed because the process or the system is short of descriptors or memory.</summary>
+    public static bool IsResourceShortage(int errno) => errno is EMFILE or ENFILE or ENOBUFS or ENOMEM;
+
+    /// <summary>On the loop, after accepting on a watched listen socket failed with a resource shortage: see <see cref="AcceptPauseMs"/>.</summary>
+    public void PauseAccepting(int fd, int slot, uint events, string reason, ILogger logger, object listener)
+    {
+        if (slot >= 0 && _watched[slot] is { } owner) Pause(fd, events, WatchedKind << KindShift | (uint)slot, owner, reason, logger, listener);
+    }
+
+    /// <summary>Why accept4 failed, for the log.</summary>
+    public static string AcceptFailure(int errno) => $"{System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";
+
+    private void Pause(int fd, uint events, ulong data, object owner, string reason, ILogger logger, object listener)
+    {
+        EpollDelete(_epoll, fd);
+        _pausedListenSockets.Add(new(fd, events, data, owner, Now + AcceptPauseMs));
+        var last = Volatile.Read(ref _lastAcceptPauseWarning);
+        if (Now - last >= AcceptPauseWarningMs && Interlocked.CompareExchange(ref _lastAcceptPauseWarning, Now, last) == last)
+            logger.LogWarning("{Listener}: accepting paused for {Pause} ms: {Reason}; new connections wait in the listen backlog",
+                listener, AcceptPauseMs, reason);
+    }
+
+    /// <summary>Watches again the paused listen sockets whose pause is over and that are still this loop's to watch.</summary>
+    private void ResumeAccepting()
+    {
+        for (var i = _pausedListenSockets.Count - 1; i >= 0; i--)
+        {
+            var paused = _pausedListenSockets[i];
+            if (Now < paused.ResumeAt) continue;
+            // Accepting again while the table is short would take the runtime's last descriptors.
+            if (DescriptorHeadroom.IsShort && !DescriptorHeadroom.TryRecover())
+            {
+                _pausedListenSockets[i] = paused with { ResumeAt = Now + AcceptPauseMs };
+                continue;
+            }
+            _pausedListenSockets.RemoveAt(i);
+            var index = (int)(paused.Data & IndexMask);
+            // Removed or unwatched while paused (its slot may serve another socket by now): stays unwatched.
+            var current = paused.Data >> KindShift == ListenerKind
+                ? index < _listeners.Count && _listeners[index] is { } entry && ReferenceEquals(entry.Listener, paused.Owner)
+                : index < _watched.Count && ReferenceEquals(_watched[index], paused.Owner);
+            if (current) EpollAdd(_epoll, paused.Fd, paused.Events, paused.Data);
+        }
+    }
+
+    /// <summary>The epoll wait: until the next sweep, or sooner when a paused listen socket is due back.</summary>
+    private int WaitMs()
+    {
+        var wait = SweepPeriodMs();
+        foreach (var paused in _pausedListenSockets)
+        {
+            var due = (int)Math.Max(0, paused.ResumeAt - Now);
+            if (wait < 0 || due < wait) wait = due;
+        }
+        return wait;
+    }
+
+    /// <summary>A listen socket a loop stopped watching until <see cref="ResumeAt"/>; <see cref="Owner"/> tells it is still the one watched there.</summary>
+    private readonly record struct PausedListenSocket(int Fd, uint Events, ulong Data, object Owner, long ResumeAt);
+
     /// <summary>A flow that ended; its slot is reused only after the current batch of events, which may still name it.</summary>
     public void Remove(RelayFlow flow) => _releasedSlots.Add(flow.Slot);
 
@@ -171,7 +244,7 @@ internal sealed class RelayLoop
     {
         while (true)
         {
-            var count = EpollWait(_epoll, ref _events[0], MaxEvents, SweepPeriodMs());
+            var count = EpollWait(_epoll, ref _events[0], MaxEvents, WaitMs());
             Now = Environment.TickCount64;
             for (var i = 0; i < count; i++)
             {
@@ -181,6 +254,7 @@ internal sealed class RelayLoop
                 Dispatch(events, data);
             }
             FreeReleasedSlots();
+            if (_pausedListenSockets.Count > 0) ResumeAccepting();
             if (!_commands.IsEmpty) RunCommands();
             if (Now - _lastSweep >= SweepPeriodMs()) Sweep();
         }
@@ -206,7 +280,7 @@ internal sealed class RelayLoop
                 }
                 break;
             case ListenerKind:
-                if (_listeners[index] is { } listener) Accept(listener.Relay, listener.Listener);
+                if (_listeners[index] is { } listener) Accept(listener.Relay, listener.Listener, index);
                 break;
             case WatchedKind:
                 _watched[index]?.OnReady(events);
@@ -218,8 +292,13 @@ internal sealed class RelayLoop
         }
     }
 
-    private void Accept(TcpListenerRelay relay, NodeListener listener)
+    private void Accept(TcpListenerRelay relay, NodeListener listener, int index)
     {
+        if (DescriptorHeadroom.IsShort)
+        {
+            PauseListener(relay, listener, index, DescriptorHeadroom.Reason);
+            return;
+        }
         Span<byte> client = stackalloc byte[NativeAddress.MaxLength];
         for (var i = 0; i < AcceptBatch; i++)
         {
@@ -227,10 +306,17 @@ internal sealed class RelayLoop
             var fd = Accept4(listener.Fd, ref client[0], ref length, SOCK_NONBLOCK | SOCK_CLOEXEC);
             if (fd < 0)
             {
-                // Another loop took it, or a connection aborted before it was accepted; out of descriptors waits.
-                if (Errno is EINTR or ECONNABORTED) continue;
+                // Another loop took it (EAGAIN), or a connection aborted before it was accepted.
+                var errno = Errno;
+                if (errno is EINTR or ECONNABORTED) continue;
+                if (IsResourceShortage(errno))
+                {
+                    DescriptorHeadroom.MarkShort();
+                    PauseListener(relay, listener, index, AcceptFailure(errno));
+                }
                 return;
             }
+            var fits = DescriptorHeadroom.Fits(fd);
             try
             {
                 Start(relay, listener, fd, client[..length]);
@@ -240,8 +326,17 @@ internal sealed class RelayLoop
                 relay.Logger.LogError(e, "{Listener}: a new TCP flow failed", relay.Snapshot.Description);
                 CloseWithReset(fd);
             }
+            if (!fits)
+            {
+                // Relayed, but the last one for now: what is left of the table is the runtime's.
+                PauseListener(relay, listener, index, DescriptorHeadroom.Reason);
+                return;
+            }
         }
     }
+
+    private void PauseListener(TcpListenerRelay relay, NodeListener listener, int index, string reason) =>
+        Pause(listener.Fd, EPOLLIN | EPOLLEXCLUSIVE, ListenerKind << KindShift | (uint)index, listener, reason, relay.Logger, relay.Snapshot.Description);
 
     private void Start(TcpListenerRelay relay, NodeListener listener, int client, ReadOnlySpan<byte> clientAddress)
     {
