@@ -1,8 +1,5 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Text;
 using Elbe.EndToEnd.Tests.Infrastructure;
 using Elbe.EndToEnd.Tests.Network;
@@ -30,8 +27,8 @@ public sealed class DescriptorShortageTests
         var slice = LoopbackSubnets.Allocate();
         using var directory = new TempDirectory();
         var template = new NlbTemplate { ExtraResources = AlbWithFixedResponse }.WithTargets(target.Port);
-        await using var elbe = await ElbeProcess.StartAsync(directory.Path, template.ToString(), slice);
-        var (http, nlb) = await elbe.WaitForListenersAsync(slice);
+        await using var elbe = StartElbe(directory.Path, template.ToString(), slice);
+        var (http, nlb) = await WaitForListenersAsync(elbe, slice);
 
         // Fill the descriptor table with HTTP connections, each of which the listener accepts and holds (half a
         // request head; it accepts a connection only once its first bytes came, TCP_DEFER_ACCEPT), until the rest
@@ -138,132 +135,60 @@ public sealed class DescriptorShortageTests
         public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 
-    /// <summary>`elbe serve` under `ulimit -n`, its output kept; the process object is elbe itself (bash execs it).</summary>
-    private sealed class ElbeProcess : IAsyncDisposable
+    /// <summary>`elbe serve` of <paramref name="template"/> on the slice's subnets, under `ulimit -n`.</summary>
+    private static ElbeProcess StartElbe(string directory, string template, LoopbackSlice slice)
     {
-        private readonly Process _process;
-        private readonly StringBuilder _output = new();
+        var config = Path.Combine(directory, "elbe.yaml");
+        File.WriteAllText(config, template);
+        var server = Path.Combine(directory, "server.yaml");
+        File.WriteAllText(server, "subnets:\n" + string.Concat(slice.Subnets.Select(s =>
+            $"  - {{ SubnetId: {s.SubnetId}, AvailabilityZone: {s.ZoneName}, CidrBlock: {s.Cidr} }}\n")));
+        return ElbeProcess.Start(
+            ["serve", "--config", config, "--server-config", server, "--data", Path.Combine(directory, "data"), "--api", slice.ApiEndpoint],
+            descriptorLimit: DescriptorLimit);
+    }
 
-        private ElbeProcess(Process process)
+    /// <summary>Each listener's node address: the two load balancers take .4 and .5 of subnet a, in either order.</summary>
+    private static async Task<(IPEndPoint Http, IPEndPoint Nlb)> WaitForListenersAsync(ElbeProcess elbe, LoopbackSlice slice)
+    {
+        var nodes = new[] { IPAddress.Parse($"127.{slice.Octet}.1.4"), IPAddress.Parse($"127.{slice.Octet}.1.5") };
+        IPEndPoint? http = null, nlb = null;
+        await Eventually.TrueAsync(async () =>
         {
-            _process = process;
-            process.OutputDataReceived += (_, e) => Append(e.Data);
-            process.ErrorDataReceived += (_, e) => Append(e.Data);
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-        }
-
-        public string Output
-        {
-            get
+            elbe.AssertRunning();
+            foreach (var node in nodes)
             {
-                lock (_output) return _output.ToString();
+                http ??= await AnswersAsync(new IPEndPoint(node, HttpPort));
+                nlb ??= await AnswersAsync(new IPEndPoint(node, NlbTemplate.ListenerPort));
             }
-        }
-
-        private void Append(string? line)
+            return http is not null && nlb is not null;
+        }, () => $"elbe's listeners never answered:\n{elbe.Output}", TimeSpan.FromSeconds(60));
+        // The NLB's target must be healthy (or all of them unhealthy, failing open): a greeting shows either.
+        await Eventually.TrueAsync(async () =>
         {
-            if (line is null) return;
-            lock (_output) _output.AppendLine(line);
-        }
-
-        public static Task<ElbeProcess> StartAsync(string directory, string template, LoopbackSlice slice)
-        {
-            var config = Path.Combine(directory, "elbe.yaml");
-            File.WriteAllText(config, template);
-            var server = Path.Combine(directory, "server.yaml");
-            File.WriteAllText(server, "subnets:\n" + string.Concat(slice.Subnets.Select(s =>
-                $"  - {{ SubnetId: {s.SubnetId}, AvailabilityZone: {s.ZoneName}, CidrBlock: {s.Cidr} }}\n")));
-            var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            start.ArgumentList.Add("-c");
-            start.ArgumentList.Add($"ulimit -n {DescriptorLimit} && exec \"$@\"");
-            start.ArgumentList.Add("elbe");
-            foreach (var argument in new[]
-            {
-                "dotnet", Path.Combine(AppContext.BaseDirectory, "elbe.dll"), "serve", "--config", config, "--server-config", server,
-                "--data", Path.Combine(directory, "data"), "--api", slice.ApiEndpoint,
-            })
-                start.ArgumentList.Add(argument);
-            return Task.FromResult(new ElbeProcess(Process.Start(start)!));
-        }
-
-        /// <summary>Each listener's node address: the two load balancers take .4 and .5 of subnet a, in either order.</summary>
-        public async Task<(IPEndPoint Http, IPEndPoint Nlb)> WaitForListenersAsync(LoopbackSlice slice)
-        {
-            var nodes = new[] { IPAddress.Parse($"127.{slice.Octet}.1.4"), IPAddress.Parse($"127.{slice.Octet}.1.5") };
-            IPEndPoint? http = null, nlb = null;
-            await Eventually.TrueAsync(async () =>
-            {
-                Assert.False(_process.HasExited, $"elbe exited before it served:\n{Output}");
-                foreach (var node in nodes)
-                {
-                    http ??= await AnswersAsync(new IPEndPoint(node, HttpPort));
-                    nlb ??= await AnswersAsync(new IPEndPoint(node, NlbTemplate.ListenerPort));
-                }
-                return http is not null && nlb is not null;
-            }, () => $"elbe's listeners never answered:\n{Output}", TimeSpan.FromSeconds(60));
-            // The NLB's target must be healthy (or all of them unhealthy, failing open): a greeting shows either.
-            await Eventually.TrueAsync(async () =>
-            {
-                try
-                {
-                    return await NlbGreetingAsync(nlb!) == "echo";
-                }
-                catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
-                {
-                    return false;
-                }
-            }, () => $"The NLB never relayed to its target:\n{Output}", TimeSpan.FromSeconds(30));
-            return (http!, nlb!);
-        }
-
-        private static async Task<IPEndPoint?> AnswersAsync(IPEndPoint endPoint)
-        {
-            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             try
             {
-                await probe.ConnectAsync(endPoint);
-                return endPoint;
+                return await NlbGreetingAsync(nlb!) == "echo";
             }
-            catch (SocketException)
+            catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
             {
-                return null;
+                return false;
             }
-        }
+        }, () => $"The NLB never relayed to its target:\n{elbe.Output}", TimeSpan.FromSeconds(30));
+        return (http!, nlb!);
+    }
 
-        public int OpenDescriptors()
+    private static async Task<IPEndPoint?> AnswersAsync(IPEndPoint endPoint)
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
         {
-            AssertRunning();
-            return Directory.GetFiles($"/proc/{_process.Id}/fd").Length;
+            await probe.ConnectAsync(endPoint);
+            return endPoint;
         }
-
-        private void AssertRunning() => Assert.False(_process.HasExited, $"elbe exited:\n{Output}");
-
-        /// <summary>User and system time so far, from /proc (clock ticks of 1/100 s).</summary>
-        public double CpuSeconds()
+        catch (SocketException)
         {
-            AssertRunning();
-            var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+            return null;
         }
-
-        public async Task<int> StopAsync()
-        {
-            Assert.Equal(0, Kill(_process.Id, 15));
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await _process.WaitForExitAsync(deadline.Token);
-            return _process.ExitCode;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-            _process.Dispose();
-        }
-
-        [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-        private static extern int Kill(int pid, int signal);
     }
 }

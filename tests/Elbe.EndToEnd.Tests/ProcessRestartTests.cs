@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Elbe.EndToEnd.Tests.Infrastructure;
 
 namespace Elbe.EndToEnd.Tests;
@@ -16,7 +14,7 @@ public sealed class ProcessRestartTests
     [Fact]
     public async Task Elbe_restarts_in_place_with_write_xor_execute_off_and_still_serves_and_stops()
     {
-        await using var elbe = await ElbeProcess.StartAsync(userSetting: null);
+        await using var elbe = await StartElbeAsync(userSetting: null);
 
         Assert.Contains($"{Variable}=0", elbe.Environment());
         Assert.DoesNotContain("doublemapper", elbe.Maps());
@@ -26,7 +24,7 @@ public sealed class ProcessRestartTests
     [Fact]
     public async Task A_users_own_setting_is_kept()
     {
-        await using var elbe = await ElbeProcess.StartAsync(userSetting: "1");
+        await using var elbe = await StartElbeAsync(userSetting: "1");
 
         Assert.Contains($"{Variable}=1", elbe.Environment());
         Assert.DoesNotContain($"{Variable}=0", elbe.Environment());
@@ -34,81 +32,35 @@ public sealed class ProcessRestartTests
         Assert.Equal(0, await elbe.StopAsync());
     }
 
-    /// <summary>`dotnet elbe.dll demo-targets --ports P`, answering on P; the process object is the one we started.</summary>
-    private sealed class ElbeProcess : IAsyncDisposable
+    /// <summary>`dotnet elbe.dll demo-targets --ports P` with the user's setting of the variable (null: none), once it answers on P.</summary>
+    private static async Task<ElbeProcess> StartElbeAsync(string? userSetting)
     {
-        private readonly Process process;
-        private readonly Task<string> output;
-
-        private ElbeProcess(Process process)
+        var port = ClosedPort.Find();
+        var elbe = ElbeProcess.Start(["demo-targets", "--ports", port.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            new Dictionary<string, string?> { [Variable] = userSetting });
+        try
         {
-            this.process = process;
-            output = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync())
-                .ContinueWith(t => string.Concat(t.Result), TaskScheduler.Default);
-        }
-
-        public static async Task<ElbeProcess> StartAsync(string? userSetting)
-        {
-            var port = ClosedPort.Find();
-            var start = new ProcessStartInfo("dotnet")
+            using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+            for (var attempt = 0; ; attempt++)
             {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "elbe.dll"), "demo-targets", "--ports", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
-                start.ArgumentList.Add(argument);
-            start.Environment.Remove(Variable);
-            if (userSetting is not null) start.Environment[Variable] = userSetting;
-            var elbe = new ElbeProcess(Process.Start(start)!);
-            try
-            {
-                using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-                for (var attempt = 0; ; attempt++)
+                Assert.False(elbe.HasExited, $"elbe exited before it served:\n{elbe.Output}");
+                try
                 {
-                    Assert.False(elbe.process.HasExited, "elbe exited before it served");
-                    try
-                    {
-                        using var response = await client.GetAsync($"http://127.0.0.1:{port}/");
-                        if (response.IsSuccessStatusCode) break;
-                    }
-                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException && attempt < 300)
-                    {
-                    }
-                    Assert.True(attempt < 300, "the demo target never answered within 30 s");
-                    await Task.Delay(100);
+                    using var response = await client.GetAsync($"http://127.0.0.1:{port}/");
+                    if (response.IsSuccessStatusCode) break;
                 }
-                return elbe;
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException && attempt < 300)
+                {
+                }
+                Assert.True(attempt < 300, "the demo target never answered within 30 s");
+                await Task.Delay(100);
             }
-            catch
-            {
-                await elbe.DisposeAsync();
-                throw;
-            }
+            return elbe;
         }
-
-        // Read by the process id we started: a restart that forked instead of exec'ing would show the old process here.
-        public string Environment() => File.ReadAllText($"/proc/{process.Id}/environ").Replace('\0', '\n');
-        public string Maps() => File.ReadAllText($"/proc/{process.Id}/maps");
-
-        /// <summary>SIGTERM, as a service manager stops it; the exit code once it is gone.</summary>
-        public async Task<int> StopAsync()
+        catch
         {
-            Assert.Equal(0, Kill(process.Id, 15));
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await process.WaitForExitAsync(deadline.Token);
-            return process.ExitCode;
+            await elbe.DisposeAsync();
+            throw;
         }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            await output;
-            process.Dispose();
-        }
-
-        [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-        private static extern int Kill(int pid, int signal);
     }
 }
