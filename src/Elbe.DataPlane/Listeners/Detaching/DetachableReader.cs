@@ -15,7 +15,7 @@ namespace Elbe.DataPlane.Listeners.Detaching;
 /// nothing arrived; with bytes it is a normal read, and with neither it is silently read again. Cancels Kestrel
 /// itself asks for (keep-alive timeout, server stop, request headers timeout) reach it unchanged.
 /// </remarks>
-public sealed class DetachableReader(PipeReader transport, ConnectionActivity activity, DetachableConnection? owner = null) : PipeReader
+public sealed class DetachableReader(PipeReader transport, ConnectionActivity activity, DetachableConnection owner) : PipeReader
 {
     // Busy: Kestrel holds a result or parses; Waiting: a read with everything before it consumed, the only state
     // a detach starts from; Detaching: our cancel is on its way; Detached: Kestrel was told the input ended.
@@ -98,7 +98,7 @@ public sealed class DetachableReader(PipeReader transport, ConnectionActivity ac
                 if (!_hasWaited)
                 {
                     _hasWaited = true;
-                    owner?.OnFirstWait();
+                    owner.OnFirstWait();
                 }
                 return AwaitTransport(pending, cancellationToken);
             }
