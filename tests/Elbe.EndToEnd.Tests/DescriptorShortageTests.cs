@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using Elbe.EndToEnd.Tests.Infrastructure;
-using Elbe.EndToEnd.Tests.Network;
 
 namespace Elbe.EndToEnd.Tests;
 
@@ -18,17 +16,12 @@ namespace Elbe.EndToEnd.Tests;
 public sealed class DescriptorShortageTests
 {
     private const int DescriptorLimit = 256;
-    private const int HttpPort = 8080;
 
     [Fact]
     public async Task Listeners_out_of_descriptors_pause_accepting_and_serve_again_once_descriptors_free()
     {
-        await using var target = TcpEchoTarget.Start("echo");
-        var slice = LoopbackSubnets.Allocate();
-        using var directory = new TempDirectory();
-        var template = new NlbTemplate { ExtraResources = AlbWithFixedResponse }.WithTargets(target.Port);
-        await using var elbe = StartElbe(directory.Path, template.ToString(), slice);
-        var (http, nlb) = await WaitForListenersAsync(elbe, slice);
+        await using var listeners = await TwoListenerElbe.StartAsync(DescriptorLimit);
+        var (elbe, http, nlb) = (listeners.Process, listeners.Http, listeners.Nlb);
 
         // Fill the descriptor table with HTTP connections, each of which the listener accepts and holds (half a
         // request head; it accepts a connection only once its first bytes came, TCP_DEFER_ACCEPT), until the rest
@@ -95,100 +88,7 @@ public sealed class DescriptorShortageTests
             }
         }, () => $"The HTTP listener did not serve again after descriptors were freed ({lastError}):\n{elbe.Output}", TimeSpan.FromSeconds(20));
         elbe.OpenDescriptors();
-        Assert.Equal("echo", await NlbGreetingAsync(nlb));
+        Assert.Equal("echo", await TwoListenerElbe.NlbGreetingAsync(nlb));
         Assert.Equal(0, await elbe.StopAsync());
-    }
-
-    /// <summary>An ALB in the NLB's subnets whose listener answers 200 "fine" itself: it needs no descriptor beyond the client's.</summary>
-    private const string AlbWithFixedResponse = """
-          Alb:
-            Type: AWS::ElasticLoadBalancingV2::LoadBalancer
-            Properties:
-              Name: Alb
-              Type: application
-              Subnets: [subnet-0000000000000000a, subnet-0000000000000000b]
-          Web:
-            Type: AWS::ElasticLoadBalancingV2::Listener
-            Properties:
-              LoadBalancerArn: !Ref Alb
-              Port: 8080
-              Protocol: HTTP
-              DefaultActions:
-                - Type: fixed-response
-                  FixedResponseConfig: { StatusCode: '200', ContentType: text/plain, MessageBody: fine }
-
-        """;
-
-    private static async Task<string> NlbGreetingAsync(IPEndPoint nlb)
-    {
-        using var client = new TcpClient();
-        await client.ConnectAsync(nlb);
-        using var reader = new StreamReader(client.GetStream(), Encoding.ASCII);
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        return await reader.ReadLineAsync(deadline.Token) ?? "";
-    }
-
-    private sealed class TempDirectory : IDisposable
-    {
-        public string Path { get; } = Directory.CreateTempSubdirectory("elbe-descriptors-").FullName;
-
-        public void Dispose() => Directory.Delete(Path, recursive: true);
-    }
-
-    /// <summary>`elbe serve` of <paramref name="template"/> on the slice's subnets, under `ulimit -n`.</summary>
-    private static ElbeProcess StartElbe(string directory, string template, LoopbackSlice slice)
-    {
-        var config = Path.Combine(directory, "elbe.yaml");
-        File.WriteAllText(config, template);
-        var server = Path.Combine(directory, "server.yaml");
-        File.WriteAllText(server, "subnets:\n" + string.Concat(slice.Subnets.Select(s =>
-            $"  - {{ SubnetId: {s.SubnetId}, AvailabilityZone: {s.ZoneName}, CidrBlock: {s.Cidr} }}\n")));
-        return ElbeProcess.Start(
-            ["serve", "--config", config, "--server-config", server, "--data", Path.Combine(directory, "data"), "--api", slice.ApiEndpoint],
-            descriptorLimit: DescriptorLimit);
-    }
-
-    /// <summary>Each listener's node address: the two load balancers take .4 and .5 of subnet a, in either order.</summary>
-    private static async Task<(IPEndPoint Http, IPEndPoint Nlb)> WaitForListenersAsync(ElbeProcess elbe, LoopbackSlice slice)
-    {
-        var nodes = new[] { IPAddress.Parse($"127.{slice.Octet}.1.4"), IPAddress.Parse($"127.{slice.Octet}.1.5") };
-        IPEndPoint? http = null, nlb = null;
-        await Eventually.TrueAsync(async () =>
-        {
-            elbe.AssertRunning();
-            foreach (var node in nodes)
-            {
-                http ??= await AnswersAsync(new IPEndPoint(node, HttpPort));
-                nlb ??= await AnswersAsync(new IPEndPoint(node, NlbTemplate.ListenerPort));
-            }
-            return http is not null && nlb is not null;
-        }, () => $"elbe's listeners never answered:\n{elbe.Output}", TimeSpan.FromSeconds(60));
-        // The NLB's target must be healthy (or all of them unhealthy, failing open): a greeting shows either.
-        await Eventually.TrueAsync(async () =>
-        {
-            try
-            {
-                return await NlbGreetingAsync(nlb!) == "echo";
-            }
-            catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
-            {
-                return false;
-            }
-        }, () => $"The NLB never relayed to its target:\n{elbe.Output}", TimeSpan.FromSeconds(30));
-        return (http!, nlb!);
-    }
-
-    private static async Task<IPEndPoint?> AnswersAsync(IPEndPoint endPoint)
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            await probe.ConnectAsync(endPoint);
-            return endPoint;
-        }
-        catch (SocketException)
-        {
-            return null;
-        }
     }
 }

@@ -79,6 +79,43 @@ public sealed class ElbeProcess : IAsyncDisposable
         return Directory.GetFiles($"/proc/{_process.Id}/fd").Length;
     }
 
+    /// <summary>
+    /// What each of its epoll instances watches, as the inodes of the files watched (/proc/PID/fdinfo of each
+    /// eventpoll descriptor): which event loop holds which socket.
+    /// </summary>
+    public IReadOnlyList<HashSet<long>> EpollWatchedInodes()
+    {
+        AssertRunning();
+        var instances = new List<HashSet<long>>();
+        foreach (var fd in Directory.GetFiles($"/proc/{_process.Id}/fd"))
+        {
+            string? target;
+            string[] info;
+            try
+            {
+                target = new FileInfo(fd).LinkTarget;
+                if (target != "anon_inode:[eventpoll]") continue;
+                info = File.ReadAllLines($"/proc/{_process.Id}/fdinfo/{Path.GetFileName(fd)}");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue; // closed since the listing
+            }
+            // "tfd:       42 events:       19 data: ...  pos:0 ino:1a2b sdev:8": ino is the watched file's, in hex.
+            var watched = new HashSet<long>();
+            foreach (var line in info)
+            {
+                if (!line.StartsWith("tfd:", StringComparison.Ordinal)) continue;
+                var ino = line.IndexOf(" ino:", StringComparison.Ordinal);
+                if (ino < 0) continue;
+                var hex = line[(ino + 5)..].Split(' ', 2)[0];
+                watched.Add(long.Parse(hex, NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+            }
+            instances.Add(watched);
+        }
+        return instances;
+    }
+
     /// <summary>User and system time so far, from /proc (clock ticks of 1/100 s).</summary>
     public double CpuSeconds()
     {

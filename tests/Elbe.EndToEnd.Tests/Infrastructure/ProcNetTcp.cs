@@ -6,7 +6,7 @@ namespace Elbe.EndToEnd.Tests.Infrastructure;
 /// <summary>The kernel's view of IPv4 TCP sockets (/proc/net/tcp): what state a load balancer's socket is in.</summary>
 public static class ProcNetTcp
 {
-    public const string Established = "01", SynReceived = "03", CloseWait = "08";
+    public const string Established = "01", SynReceived = "03", CloseWait = "08", Listen = "0A";
 
     /// <summary>The state (hex, as /proc/net/tcp prints it) of the socket at <paramref name="local"/> whose peer is <paramref name="peer"/>, or null.</summary>
     public static string? StateOf(IPEndPoint local, IPEndPoint peer)
@@ -18,6 +18,19 @@ public static class ProcNetTcp
             if (fields[1] == wantLocal && fields[2] == wantPeer) return fields[3];
         }
         return null;
+    }
+
+    /// <summary>The inodes of the sockets at <paramref name="local"/> in <paramref name="state"/>: a listener's connections, or the listen socket itself.</summary>
+    public static HashSet<long> InodesAt(IPEndPoint local, string state)
+    {
+        var wantLocal = Address(local);
+        var inodes = new HashSet<long>();
+        foreach (var line in File.ReadLines("/proc/net/tcp").Skip(1))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields[1] == wantLocal && fields[3] == state) inodes.Add(long.Parse(fields[9], CultureInfo.InvariantCulture));
+        }
+        return inodes;
     }
 
     // The kernel prints the address as the 32-bit word in host (little-endian) order, the port big-endian.

@@ -304,6 +304,7 @@ internal sealed class EventLoopConnection : ConnectionContext, IReadiness, IFeat
     {
         if (Interlocked.Exchange(ref _closing, 1) != 0) return;
         _socket.Dispose();
+        _loop.Release();
         Interlocked.Exchange(ref _writable, null)?.TrySetResult();
         Action<RelayLoop> tidy = loop =>
         {

@@ -12,7 +12,8 @@ namespace Elbe.DataPlane.Listeners.Transport;
 
 /// <summary>
 /// One listen socket, watched by every event loop (EPOLLEXCLUSIVE: a new connection wakes one). The loop that
-/// accepts a connection keeps it; Kestrel takes it from <see cref="AcceptAsync"/>.
+/// accepts a connection keeps it unless another loop holds clearly fewer (<see cref="RelayLoop.HomeForNewConnection"/>);
+/// Kestrel takes it from <see cref="AcceptAsync"/>.
 /// </summary>
 internal sealed class EventLoopConnectionListener : IConnectionListener
 {
@@ -100,27 +101,46 @@ internal sealed class EventLoopConnectionListener : IConnectionListener
                 CloseWithReset(fd);
                 continue;
             }
-            try
-            {
-                var local = _wildcard ? RelayLoop.LocalEndPoint(fd) ?? EndPoint : EndPoint;
-                var connection = new EventLoopConnection(new SocketDescriptor(fd), loop, NativeAddress.ToEndPoint(client[..length]), local,
-                    _inputOptions, _outputOptions, _largestRead, _logger);
-                // Kestrel's accept loop continues inline from the write and queues the connection to the thread pool;
-                // the channel is never completed, so the write always succeeds.
-                if (connection.Register()) _accepted.Writer.TryWrite(connection);
-                else connection.Abort(new ConnectionAbortedException("The event loop could not watch the connection."));
-            }
-            catch (Exception e)
-            {
-                // A bug must not end the loop. A descriptor already handed to its SocketDescriptor closes when that is finalized.
-                _logger.LogError(e, "Accepting a client connection on {EndPoint} failed", EndPoint);
-            }
+            var remote = NativeAddress.ToEndPoint(client[..length]);
+            // Counted at once, so that the rest of this batch is balanced with it.
+            var home = loop.HomeForNewConnection();
+            home.Hold();
+            if (home == loop) Serve(loop, fd, remote);
+            else home.Post(l => Serve(l, fd, remote), _logger);
             if (!DescriptorHeadroom.Fits(fd))
             {
                 // Served, but the last one for now: what is left of the table is the runtime's.
                 loop.PauseAccepting(_fd, slot, Accepting, DescriptorHeadroom.Reason, _logger, EndPoint);
                 return;
             }
+        }
+    }
+
+    /// <summary>On <paramref name="loop"/>'s thread, which holds the connection (<see cref="RelayLoop.Hold"/>): hands it to Kestrel.</summary>
+    private void Serve(RelayLoop loop, int fd, EndPoint remote)
+    {
+        if (Volatile.Read(ref _unbound) != 0)
+        {
+            // Handed over from another loop while the listener stopped: nobody will take it from the channel.
+            loop.Release();
+            CloseWithReset(fd);
+            return;
+        }
+        EventLoopConnection? connection = null;
+        try
+        {
+            var local = _wildcard ? RelayLoop.LocalEndPoint(fd) ?? EndPoint : EndPoint;
+            connection = new EventLoopConnection(new SocketDescriptor(fd), loop, remote, local, _inputOptions, _outputOptions, _largestRead, _logger);
+            // Kestrel's accept loop continues inline from the write and queues the connection to the thread pool;
+            // the channel is never completed, so the write always succeeds.
+            if (connection.Register()) _accepted.Writer.TryWrite(connection);
+            else connection.Abort(new ConnectionAbortedException("The event loop could not watch the connection."));
+        }
+        catch (Exception e)
+        {
+            // A bug must not end the loop. A descriptor already handed to its SocketDescriptor closes when that is finalized.
+            if (connection is null) loop.Release();
+            _logger.LogError(e, "Accepting a client connection on {EndPoint} failed", EndPoint);
         }
     }
 
