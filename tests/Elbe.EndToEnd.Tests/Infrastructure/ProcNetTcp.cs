@@ -20,15 +20,28 @@ public static class ProcNetTcp
         return null;
     }
 
-    /// <summary>The inodes of the sockets at <paramref name="local"/> in <paramref name="state"/>: a listener's connections, or the listen socket itself.</summary>
-    public static HashSet<long> InodesAt(IPEndPoint local, string state)
+    /// <summary>The inode of the listen socket at <paramref name="local"/>, or null.</summary>
+    public static long? ListenSocketAt(IPEndPoint local)
     {
         var wantLocal = Address(local);
+        foreach (var line in File.ReadLines("/proc/net/tcp").Skip(1))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields[1] == wantLocal && fields[3] == Listen) return long.Parse(fields[9], CultureInfo.InvariantCulture);
+        }
+        return null;
+    }
+
+    /// <summary>The inodes of the sockets at <paramref name="local"/> whose peers are <paramref name="peers"/>, in any state: a listener's side of those connections.</summary>
+    public static HashSet<long> InodesAt(IPEndPoint local, IEnumerable<EndPoint?> peers)
+    {
+        var wantLocal = Address(local);
+        var wantPeers = peers.OfType<IPEndPoint>().Select(Address).ToHashSet();
         var inodes = new HashSet<long>();
         foreach (var line in File.ReadLines("/proc/net/tcp").Skip(1))
         {
             var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (fields[1] == wantLocal && fields[3] == state) inodes.Add(long.Parse(fields[9], CultureInfo.InvariantCulture));
+            if (fields[1] == wantLocal && wantPeers.Contains(fields[2])) inodes.Add(long.Parse(fields[9], CultureInfo.InvariantCulture));
         }
         return inodes;
     }
