@@ -400,7 +400,7 @@ internal sealed class RelayLoop
         catch (Exception e)
         {
             relay.Logger.LogError(e, "{Listener}: a new TCP flow failed", relay.Snapshot.Description);
-            if (!tracked) CloseWithReset(client);
+            CloseWithReset(client);
         }
         finally
         {
