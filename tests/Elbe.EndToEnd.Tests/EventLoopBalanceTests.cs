@@ -8,7 +8,7 @@ namespace Elbe.EndToEnd.Tests;
 /// <summary>
 /// Every event loop watches every listen socket, and the first one awake accepts. A client that opens its whole pool
 /// at once used to land on one loop, which then carried the traffic on one CPU while the other idled. A loop now
-/// hands a connection it accepted to a loop that holds clearly fewer (RelayLoop.HomeForNewConnection). Runs the real
+/// hands a connection it accepted to a loop that holds clearly fewer (RelayLoop.HoldNewConnection). Runs the real
 /// elbe.dll and reads which loop watches each accepted socket from the kernel: the epoll instances that watch a
 /// listen socket are the loops, and /proc/net/tcp names the sockets accepted on it.
 /// </summary>

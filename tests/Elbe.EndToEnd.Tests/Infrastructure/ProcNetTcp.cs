@@ -12,23 +12,15 @@ public static class ProcNetTcp
     public static string? StateOf(IPEndPoint local, IPEndPoint peer)
     {
         string wantLocal = Address(local), wantPeer = Address(peer);
-        foreach (var line in File.ReadLines("/proc/net/tcp").Skip(1))
-        {
-            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (fields[1] == wantLocal && fields[2] == wantPeer) return fields[3];
-        }
-        return null;
+        return Sockets().FirstOrDefault(s => s.Local == wantLocal && s.Peer == wantPeer).State;
     }
 
     /// <summary>The inode of the listen socket at <paramref name="local"/>, or null.</summary>
     public static long? ListenSocketAt(IPEndPoint local)
     {
         var wantLocal = Address(local);
-        foreach (var line in File.ReadLines("/proc/net/tcp").Skip(1))
-        {
-            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (fields[1] == wantLocal && fields[3] == Listen) return long.Parse(fields[9], CultureInfo.InvariantCulture);
-        }
+        foreach (var socket in Sockets())
+            if (socket.Local == wantLocal && socket.State == Listen) return socket.Inode;
         return null;
     }
 
@@ -37,13 +29,17 @@ public static class ProcNetTcp
     {
         var wantLocal = Address(local);
         var wantPeers = peers.OfType<IPEndPoint>().Select(Address).ToHashSet();
-        var inodes = new HashSet<long>();
+        return [.. Sockets().Where(s => s.Local == wantLocal && wantPeers.Contains(s.Peer)).Select(s => s.Inode)];
+    }
+
+    /// <summary>Each line of /proc/net/tcp: local and peer address as printed, state, inode.</summary>
+    private static IEnumerable<(string Local, string Peer, string? State, long Inode)> Sockets()
+    {
         foreach (var line in File.ReadLines("/proc/net/tcp").Skip(1))
         {
             var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (fields[1] == wantLocal && wantPeers.Contains(fields[2])) inodes.Add(long.Parse(fields[9], CultureInfo.InvariantCulture));
+            yield return (fields[1], fields[2], fields[3], long.Parse(fields[9], CultureInfo.InvariantCulture));
         }
-        return inodes;
     }
 
     // The kernel prints the address as the 32-bit word in host (little-endian) order, the port big-endian.

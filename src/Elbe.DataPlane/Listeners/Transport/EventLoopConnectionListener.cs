@@ -12,7 +12,7 @@ namespace Elbe.DataPlane.Listeners.Transport;
 
 /// <summary>
 /// One listen socket, watched by every event loop (EPOLLEXCLUSIVE: a new connection wakes one). The loop that
-/// accepts a connection keeps it unless another loop holds clearly fewer (<see cref="RelayLoop.HomeForNewConnection"/>);
+/// accepts a connection keeps it unless another loop holds clearly fewer (<see cref="RelayLoop.HoldNewConnection"/>);
 /// Kestrel takes it from <see cref="AcceptAsync"/>.
 /// </summary>
 internal sealed class EventLoopConnectionListener : IConnectionListener
@@ -102,9 +102,7 @@ internal sealed class EventLoopConnectionListener : IConnectionListener
                 continue;
             }
             var remote = NativeAddress.ToEndPoint(client[..length]);
-            // Counted at once, so that the rest of this batch is balanced with it.
-            var home = loop.HomeForNewConnection();
-            home.Hold();
+            var home = loop.HoldNewConnection();
             if (home == loop) Serve(loop, fd, remote);
             else home.Post(l => Serve(l, fd, remote), _logger);
             if (!DescriptorHeadroom.Fits(fd))
@@ -116,7 +114,7 @@ internal sealed class EventLoopConnectionListener : IConnectionListener
         }
     }
 
-    /// <summary>On <paramref name="loop"/>'s thread, which holds the connection (<see cref="RelayLoop.Hold"/>): hands it to Kestrel.</summary>
+    /// <summary>On <paramref name="loop"/>'s thread, which holds the connection (<see cref="RelayLoop.HoldNewConnection"/>): hands it to Kestrel.</summary>
     private void Serve(RelayLoop loop, int fd, EndPoint remote)
     {
         if (Volatile.Read(ref _unbound) != 0)

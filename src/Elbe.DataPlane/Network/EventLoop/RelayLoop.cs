@@ -87,23 +87,21 @@ internal sealed class RelayLoop
     /// <summary>The UDP relays' datagram vector, made when a loop first relays UDP (it holds a megabyte).</summary>
     public DatagramBatch Datagrams => _datagrams ??= new DatagramBatch();
 
-    /// <summary>The HTTP client connections and TCP flows this loop holds (<see cref="Hold"/>, <see cref="Release"/>).</summary>
+    /// <summary>The HTTP client connections and TCP flows this loop holds (<see cref="HoldNewConnection"/>, <see cref="Release"/>).</summary>
     public int Connections => Volatile.Read(ref _connections);
 
-    /// <summary>Counts a client connection as this loop's, from the moment it is given to it until it closes.</summary>
-    public void Hold() => Interlocked.Increment(ref _connections);
-
-    /// <summary>The client connection given with <see cref="Hold"/> closed; on any thread.</summary>
+    /// <summary>A client connection given with <see cref="HoldNewConnection"/> closed; on any thread.</summary>
     public void Release() => Interlocked.Decrement(ref _connections);
 
     /// <summary>
-    /// Where a connection this loop just accepted should live: here, unless another loop holds clearly fewer.
+    /// Where a connection this loop just accepted should live, counted there at once (so that the rest of an accept
+    /// batch is balanced with it) until <see cref="Release"/>: here, unless another loop holds clearly fewer.
     /// Every loop watches the listen sockets, and whichever is awake first accepts: a client that opens its whole
     /// pool at once (64 connections from wrk) could land on one loop and leave the other idle, which then carried
     /// the load on one CPU at about 0.88x the rate of an even split. The slack (one, or an eighth) keeps steady
     /// churn from handing connections across at every accept; a hand-over costs the other loop a wake-up.
     /// </summary>
-    public RelayLoop HomeForNewConnection()
+    public RelayLoop HoldNewConnection()
     {
         var loops = Loops.Value;
         var mine = Connections;
@@ -118,7 +116,9 @@ internal sealed class RelayLoop
                 home = loop;
             }
         }
-        return mine - fewest > Math.Max(1, fewest / 8) ? home : this;
+        if (mine - fewest <= Math.Max(1, fewest / 8)) home = this;
+        Interlocked.Increment(ref home._connections);
+        return home;
     }
 
     /// <summary>Runs <paramref name="command"/> on the loop's thread, soon; <paramref name="logger"/> hears if it throws.</summary>
@@ -353,9 +353,7 @@ internal sealed class RelayLoop
                 return;
             }
             var fits = DescriptorHeadroom.Fits(fd);
-            // Counted at once, so that the rest of this batch is balanced with it.
-            var home = HomeForNewConnection();
-            home.Hold();
+            var home = HoldNewConnection();
             if (home == this) StartHeld(relay, listener, fd, client[..length]);
             else
             {
@@ -389,7 +387,7 @@ internal sealed class RelayLoop
         Refuse(relay, client);
     }
 
-    /// <summary>Starts a flow counted with <see cref="Hold"/>; the count goes with it, or now if it does not start.</summary>
+    /// <summary>Starts a flow counted with <see cref="HoldNewConnection"/>; the count goes with it, or now if it does not start.</summary>
     private void StartHeld(TcpListenerRelay relay, NodeListener listener, int client, ReadOnlySpan<byte> clientAddress)
     {
         var tracked = false;
